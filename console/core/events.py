@@ -1,0 +1,155 @@
+"""Immutable session events: what the platform told us, and what the host did.
+
+Built once (by a provider's parser, an engine or the UI), then shared read-only by every
+subscriber of the hub, so nothing here may be mutated after construction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, ClassVar, Mapping
+
+MAX_COMMENT_CHARS = 200
+"""Comments are untrusted; anything longer is cut before it reaches the UI or the log."""
+
+
+class Segment(StrEnum):
+    NEW = "new"
+    ACTIVE = "active"
+    HIGH_VALUE = "high_value"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    id: str
+    name: str
+    segment: Segment | None = None
+    is_follower: bool | None = None
+    """None where the platform does not say."""
+
+
+def frozen_mapping(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of everything that flows through the hub. `ts` is wall-clock seconds (epoch)."""
+
+    kind: ClassVar[str] = "event"
+    platform: str
+    msg_id: str
+    ts: float
+    viewer: Viewer | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """Kind-specific fields, as stored in the session log."""
+        return {}
+
+    def payload_json(self) -> str:
+        return json.dumps(self.payload(), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(Event):
+    kind: ClassVar[str] = "comment"
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_COMMENT_CHARS:
+            object.__setattr__(self, "text", self.text[: MAX_COMMENT_CHARS - 1] + "…")
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Like(Event):
+    kind: ClassVar[str] = "like"
+    count: int = 1
+
+    def payload(self) -> dict[str, Any]:
+        return {"count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class Gift(Event):
+    kind: ClassVar[str] = "gift"
+    gift_name: str = ""
+    count: int = 1
+    value: float = 0.0
+    """Total value in the platform's main currency unit (yuan, dollars)."""
+
+    def payload(self) -> dict[str, Any]:
+        return {"gift_name": self.gift_name, "count": self.count, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Follow(Event):
+    kind: ClassVar[str] = "follow"
+
+
+@dataclass(frozen=True, slots=True)
+class Join(Event):
+    kind: ClassVar[str] = "join"
+
+
+@dataclass(frozen=True, slots=True)
+class Leave(Event):
+    kind: ClassVar[str] = "leave"
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerCount(Event):
+    kind: ClassVar[str] = "viewer_count"
+    count: int = 0
+
+    def payload(self) -> dict[str, Any]:
+        return {"count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class Order(Event):
+    kind: ClassVar[str] = "order"
+    sku: str = ""
+    quantity: int = 1
+    amount: float = 0.0
+
+    def payload(self) -> dict[str, Any]:
+        return {"sku": self.sku, "quantity": self.quantity, "amount": self.amount}
+
+
+class ActionSource(StrEnum):
+    HOST = "host"
+    """A click or hotkey by the host or producer."""
+    CUE = "cue"
+    """Fired by the run-of-show."""
+    ENGINE = "engine"
+    """Recorded by an engine as a consequence (vote counted, entry accepted, winner drawn)."""
+    SYSTEM = "system"
+    """The console itself (camera lost, provider reconnecting)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action(Event):
+    """Something the console did. Logged like an event; see core/actions.py for `name`s."""
+
+    kind: ClassVar[str] = "action"
+    name: str = ""
+    source: ActionSource = ActionSource.HOST
+    detail: Mapping[str, Any] = field(default_factory=lambda: frozen_mapping(None))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.detail, MappingProxyType):
+            object.__setattr__(self, "detail", frozen_mapping(self.detail))
+
+    def payload(self) -> dict[str, Any]:
+        return {"name": self.name, "source": str(self.source), "detail": dict(self.detail)}
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (Comment, Like, Gift, Follow, Join, Leave, ViewerCount, Order, Action)
+}
