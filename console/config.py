@@ -1,0 +1,68 @@
+"""User settings from a TOML file (default under the user config dir), with safe defaults.
+
+A malformed file never stops the app: the problem is reported in words and defaults are used.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+APP_DIR_NAME = "LiveConsole"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "config.toml"
+
+
+@dataclass(slots=True)
+class Settings:
+    camera: str = "auto"
+    """"auto" (webcam 0 if present, else the demo camera) | index | file path | "demo"."""
+    width: int = 1280
+    height: int = 720
+    demo_rate: float = 15.0
+    """Simulated audience events per second."""
+    lang: str = "en"
+    aspect: str = "16:9"
+    problems: list[str] = field(default_factory=list)
+    """What was wrong with the file, for the status bar / log."""
+
+
+def load_settings(path: Path | None) -> Settings:
+    settings = Settings()
+    path = path or default_config_path()
+    if not path.exists():
+        return settings
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        settings.problems.append(f"The settings file {path} could not be read ({exc}); using defaults.")
+        log.warning(settings.problems[-1])
+        return settings
+    camera = data.get("camera", {})
+    demo = data.get("demo", {})
+    ui = data.get("ui", {})
+    for key, value, kind in (
+        ("camera", camera.get("source"), str),
+        ("width", camera.get("width"), int),
+        ("height", camera.get("height"), int),
+        ("demo_rate", demo.get("rate"), (int, float)),
+        ("lang", ui.get("lang"), str),
+        ("aspect", ui.get("aspect"), str),
+    ):
+        if value is None:
+            continue
+        if isinstance(value, kind) and not isinstance(value, bool):
+            setattr(settings, key, value if key != "camera" else str(value))
+        else:
+            settings.problems.append(f"Setting {key} = {value!r} in {path} is not valid; using the default.")
+    if settings.lang not in ("en", "zh_CN"):
+        settings.problems.append(f"Language {settings.lang!r} is not available; using English.")
+        settings.lang = "en"
+    return settings
