@@ -1,0 +1,104 @@
+"""Turning hub events into the tuples the writer inserts, and keeping secrets out of the file.
+
+Runs on the writer thread, so `enqueue_batch` on the caller's side stays a queue put.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable, Mapping
+
+from console.core.events import Action, Event
+
+MAX_NAME_CHARS = 100
+"""Viewer names are untrusted; a pathological one must not bloat the log."""
+
+EVENT_COLUMNS = (
+    "session_id", "kind", "platform", "msg_id", "ts", "viewer_id", "viewer_name", "payload"
+)
+ACTION_COLUMNS = ("session_id", "ts", "name", "source", "detail", "platform", "msg_id")
+
+INSERT_EVENT = (
+    f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
+INSERT_ACTION = (
+    f"INSERT INTO actions ({', '.join(ACTION_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(ACTION_COLUMNS))})"
+)
+
+_SECRET_KEY = re.compile(
+    r"(secret|token|password|passwd|cookie|credential|auth(?!or)|api[_-]?key|private[_-]?key|stream[_-]?key|session[_-]?id$|signature)", re.I
+)
+
+
+def dumps_detail(detail: Mapping[str, Any]) -> str:
+    """verify-draw recomputes draws from this text, so key order and non-ASCII are kept as given."""
+    return json.dumps(dict(detail), sort_keys=False, ensure_ascii=False)
+
+
+def split_rows(
+    session_id: int, events: Iterable[Event]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(event rows, action rows) for one enqueued batch, in arrival order."""
+    event_rows: list[tuple[Any, ...]] = []
+    action_rows: list[tuple[Any, ...]] = []
+    for ev in events:
+        if isinstance(ev, Action):
+            action_rows.append(
+                (
+                    session_id,
+                    ev.ts,
+                    ev.name,
+                    str(ev.source),
+                    dumps_detail(ev.detail),
+                    ev.platform,
+                    ev.msg_id or None,
+                )
+            )
+            continue
+        viewer = ev.viewer
+        event_rows.append(
+            (
+                session_id,
+                ev.kind,
+                ev.platform,
+                # NULL, not '': an id-less event must never be mistaken for a duplicate.
+                ev.msg_id or None,
+                ev.ts,
+                viewer.id if viewer else None,
+                viewer.name[:MAX_NAME_CHARS] if viewer else None,
+                ev.payload_json(),
+            )
+        )
+    return event_rows, action_rows
+
+
+def scrub_secrets(meta: Any) -> tuple[Any, list[str]]:
+    """A copy of `meta` without keys that look like credentials, and the dotted keys dropped.
+
+    Session meta comes from provider settings; a stream key or OAuth token there must never
+    reach a file the team passes around after the show.
+    """
+    dropped: list[str] = []
+
+    def walk(value: Any, prefix: str) -> Any:
+        if isinstance(value, Mapping):
+            out = {}
+            for key, item in value.items():
+                path = f"{prefix}{key}"
+                if _SECRET_KEY.search(str(key)):
+                    dropped.append(path)
+                    continue
+                out[str(key)] = walk(item, path + ".")
+            return out
+        if isinstance(value, (list, tuple)):
+            return [walk(item, f"{prefix}{i}.") for i, item in enumerate(value)]
+        return value
+
+    return walk(meta, ""), dropped
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

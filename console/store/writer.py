@@ -1,0 +1,389 @@
+"""The session log writer: one thread owns the SQLite connection and commits in batches.
+
+Callers (the hub, engines, the UI) only ever put onto a queue, so a slow or failing disk can
+never stall the Qt/asyncio loop. The writer collects what arrives for up to `batch_window_s`
+(or `max_batch_rows`), then writes it in one transaction with prepared `executemany` inserts;
+per-row sqlite-utils inserts are far too slow for a 50,000 events/s comment storm.
+
+When a write fails (disk full, file locked by another program, made read-only) the batch is
+rolled back but kept in memory, in order, and retried with backoff while new events keep
+queueing behind it; the host is told once per problem through `on_error`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import sqlite3
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import sqlite_utils
+
+from console.core.clock import Clock, SystemClock
+from console.core.events import Event
+
+from . import rows
+from .errors import describe_open_error, describe_write_error
+from .schema import migrate
+
+log = logging.getLogger(__name__)
+
+ErrorCallback = Callable[[str], None]
+Connect = Callable[[Path], sqlite3.Connection]
+
+BUSY_TIMEOUT_S = 1.0
+"""How long one attempt waits for another program's lock before counting as a failure."""
+BACKOFF_S = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+class StoreOpenError(RuntimeError):
+    """The log file could not be opened at all; the message is meant for the host."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    path: Path
+    written: int
+    """Rows committed to disk (events + actions)."""
+    pending: int
+    """Events accepted but not yet committed (waiting for the window, or for a failing disk)."""
+    batches: int
+    """Transactions committed."""
+    last_error: str | None
+    """The most recent failure, in host words; stays set after recovery (see `failing`)."""
+    failing: bool = False
+    duplicates: int = 0
+    """Re-delivered platform messages ignored by the (session, platform, msg_id) dedupe."""
+    dropped: int = 0
+    """Events that arrived with no session open (before start or after end/close)."""
+    session_id: int | None = None
+
+
+def default_connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per batch.
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    conn.execute("PRAGMA journal_mode=WAL")
+    # NORMAL in WAL mode: a power cut may lose the last commits, never corrupts the file.
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+@dataclass
+class _Batch:
+    sessions: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    actions: list[tuple[Any, ...]] = field(default_factory=list)
+    ends: list[tuple[float, int]] = field(default_factory=list)
+    waiters: list[threading.Event] = field(default_factory=list)
+    urgent: bool = False
+    """A flush or close is waiting: write now instead of waiting out the window."""
+
+    @property
+    def rows(self) -> int:
+        return len(self.sessions) + len(self.events) + len(self.actions) + len(self.ends)
+
+
+class SessionStore:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        batch_window_s: float = 0.25,
+        on_error: ErrorCallback | None = None,
+        max_batch_rows: int = 20_000,
+        clock: Clock | None = None,
+        connect: Connect | None = None,
+    ) -> None:
+        """Open (creating or upgrading) the log at `path` and start the writer thread.
+
+        `on_error` is called on the writer thread; a UI must hop to the GUI thread itself.
+        `connect` replaces how the connection is made (tests use it to inject faults).
+        """
+        self.path = Path(path)
+        self._window = max(0.0, min(batch_window_s, 0.25))
+        self._max_rows = max(1, max_batch_rows)
+        self._on_error = on_error
+        self._clock = clock or SystemClock()
+        conn: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = (connect or default_connect)(self.path)
+            migrate(sqlite_utils.Database(conn, execute_plugins=False))
+            last = conn.execute("SELECT MAX(id) FROM sessions").fetchone()[0]
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise StoreOpenError(describe_open_error(exc, self.path)) from exc
+            raise
+        self._conn = conn
+
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._next_session = int(last or 0) + 1
+        self._session: int | None = None
+        self._closed = False
+        self._accepted = 0
+        self._written = 0
+        self._duplicates = 0
+        self._dropped = 0
+        self._batches = 0
+        self._last_error: str | None = None
+        self._failing = False
+
+        self._thread = threading.Thread(target=self._run, name="session-log-writer", daemon=True)
+        self._thread.start()
+        # The thread is a daemon so a forgotten close() cannot hang interpreter exit; this
+        # makes sure such an exit still flushes. Weak so the hook never keeps a store alive.
+        ref = weakref.ref(self)
+        self._atexit_hook = lambda: (store := ref()) is not None and store.close()
+        atexit.register(self._atexit_hook)
+
+    # -- caller side: every method here returns without touching the disk ------------------
+
+    def start_session(
+        self,
+        platform: str,
+        *,
+        is_demo: bool = False,
+        app_version: str = "",
+        meta: dict[str, Any] | None = None,
+    ) -> int:
+        """Open a session (ending any open one) and return its id; its events follow it."""
+        meta_clean, dropped_keys = rows.scrub_secrets(meta or {})
+        if dropped_keys:
+            log.warning("session meta keys not logged (look like secrets): %s", dropped_keys)
+        # The demo platform is simulated audience; it must never pass for a real show.
+        demo = bool(is_demo) or platform == "demo"
+        now = self._clock.now()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the session log is closed")
+            if self._session is not None:
+                self._queue.put(("end", (now, self._session)))
+            session_id = self._next_session
+            self._next_session += 1
+            self._session = session_id
+            row = (session_id, platform, now, None, int(demo), rows.json_text(meta_clean),
+                   app_version)
+            self._queue.put(("start", row))
+        return session_id
+
+    def end_session(self) -> None:
+        """Mark the open session ended; queued, so it lands after everything before it."""
+        now = self._clock.now()
+        with self._lock:
+            if self._session is None or self._closed:
+                return
+            self._queue.put(("end", (now, self._session)))
+            self._session = None
+
+    def enqueue_batch(self, events: Sequence[Event]) -> None:
+        """Hub subscriber: thread-safe, never blocks on the disk."""
+        if not events:
+            return
+        batch = tuple(events)  # the caller may reuse its list; events themselves are frozen
+        with self._lock:
+            if self._closed or self._session is None:
+                self._dropped += len(batch)
+                dropped = True
+            else:
+                self._accepted += len(batch)
+                self._queue.put(("events", (self._session, batch)))
+                dropped = False
+        if dropped:
+            log.warning("session log: %d events arrived with no session open", len(batch))
+
+    def flush(self, timeout: float | None = 5.0) -> bool:
+        """Write everything queued so far now; True once it is on disk."""
+        done = threading.Event()
+        with self._lock:
+            if self._closed:
+                return self.stats().pending == 0
+            self._queue.put(("flush", done))
+        return done.wait(timeout)
+
+    def stats(self) -> StoreStats:
+        with self._lock:
+            return StoreStats(
+                path=self.path,
+                written=self._written,
+                pending=self._accepted - self._written - self._duplicates,
+                batches=self._batches,
+                last_error=self._last_error,
+                failing=self._failing,
+                duplicates=self._duplicates,
+                dropped=self._dropped,
+                session_id=self._session,
+            )
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Flush everything and stop the writer. Idempotent; also runs at interpreter exit.
+
+        If the disk is still failing after `timeout` seconds, what could not be saved is
+        reported through `on_error` and left counted in `stats().pending`.
+        """
+        with self._lock:
+            first = not self._closed
+            if first:
+                if self._session is not None:
+                    self._queue.put(("end", (self._clock.now(), self._session)))
+                    self._session = None
+                self._closed = True
+                self._queue.put(("stop", time.monotonic() + timeout))
+        if first:
+            atexit.unregister(self._atexit_hook)
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout + 2 * BUSY_TIMEOUT_S + 1.0)
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writer thread ----------------------------------------------------------------------
+
+    def _take(self, op: str, arg: Any, batch: _Batch) -> float | None:
+        """Fold one queued op into `batch`; returns a close deadline if this is the stop op."""
+        if op == "events":
+            session_id, events = arg
+            ev_rows, act_rows = rows.split_rows(session_id, events)
+            batch.events.extend(ev_rows)
+            batch.actions.extend(act_rows)
+        elif op == "start":
+            batch.sessions.append(arg)
+        elif op == "end":
+            batch.ends.append(arg)
+        elif op == "flush":
+            batch.waiters.append(arg)
+            batch.urgent = True
+        elif op == "stop":
+            batch.urgent = True
+            return arg
+        return None
+
+    def _run(self) -> None:
+        batch = _Batch()
+        stop_deadline: float | None = None
+        attempt = 0
+        retry_at = 0.0
+        while True:
+            if stop_deadline is None and not batch.rows and not batch.waiters:
+                stop_deadline = self._take(*self._queue.get(), batch) or stop_deadline
+            window_end = time.monotonic() + self._window
+            # Gather until the window closes; while failing, until the next retry is due.
+            until = max(window_end, retry_at) if attempt else window_end
+            while stop_deadline is None and (attempt or not batch.urgent):
+                if not attempt and batch.rows >= self._max_rows:
+                    break
+                remaining = until - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    op, arg = self._queue.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                stop_deadline = self._take(op, arg, batch) or stop_deadline
+            if stop_deadline is not None:
+                if attempt:
+                    # Nothing new can be queued once closing, so waiting here is safe.
+                    time.sleep(max(0.0, retry_at - time.monotonic()))
+                # Closing: take everything already queued.
+                while True:
+                    try:
+                        op, arg = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    self._take(op, arg, batch)
+            elif attempt and time.monotonic() < retry_at:
+                continue
+
+            if self._write(batch):
+                attempt = 0
+                for waiter in batch.waiters:
+                    waiter.set()
+                batch = _Batch()
+                if stop_deadline is not None:
+                    break
+                continue
+
+            attempt += 1
+            retry_at = time.monotonic() + BACKOFF_S[min(attempt - 1, len(BACKOFF_S) - 1)]
+            if stop_deadline is not None and retry_at > stop_deadline:
+                self._give_up(batch)
+                break
+        self._close_connection()
+
+    def _write(self, batch: _Batch) -> bool:
+        if not batch.rows:
+            return True
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if batch.sessions:
+                conn.executemany(
+                    "INSERT INTO sessions (id, platform, started_at, ended_at, is_demo, meta, "
+                    "app_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    batch.sessions,
+                )
+            inserted = 0
+            if batch.events:
+                inserted = conn.executemany(rows.INSERT_EVENT, batch.events).rowcount
+            if batch.actions:
+                conn.executemany(rows.INSERT_ACTION, batch.actions)
+            if batch.ends:
+                conn.executemany("UPDATE sessions SET ended_at = ? WHERE id = ?", batch.ends)
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as exc:
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # a failed rollback leaves nothing committed either way
+            self._report(describe_write_error(exc, self.path), exc)
+            return False
+        with self._lock:
+            self._written += inserted + len(batch.actions)
+            self._duplicates += len(batch.events) - inserted
+            self._batches += 1
+            recovered = self._failing
+            self._failing = False
+        if recovered:
+            log.info("session log: saving again (%s)", self.path)
+        return True
+
+    def _report(self, message: str, exc: BaseException | None) -> None:
+        with self._lock:
+            repeat = self._failing and message == self._last_error
+            self._last_error = message
+            self._failing = True
+        log.warning("session log write failed: %s (%r)", message, exc)
+        if repeat or self._on_error is None:
+            return
+        try:
+            self._on_error(message)
+        except Exception:  # noqa: BLE001 — a broken error banner must not stop the writer
+            log.exception("session log on_error callback failed")
+
+    def _give_up(self, batch: _Batch) -> None:
+        lost = len(batch.events) + len(batch.actions)
+        self._report(
+            f"The session log could not be saved before closing: {lost} events were not "
+            f"written to {self.path.name}. ({self._last_error})",
+            None,
+        )
+
+    def _close_connection(self) -> None:
+        try:
+            self._conn.close()
+        except sqlite3.Error:
+            log.exception("session log: closing the database failed")
