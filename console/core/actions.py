@@ -36,3 +36,20 @@ LINT_OVERRIDE = "lint.override"  # {"text", "hits": [str]}
 # Console state, recorded so a session can be audited afterwards.
 CAMERA_STATUS = "camera.status"  # {"state": "ok"|"lost"|"retrying", "source", "message"}
 PROVIDER_STATUS = "provider.status"  # {"state", "message"}
+
+# Interactions, added with the engines (console/interact). Detail keys beyond the above:
+# poll.open also has "allow_change", "backend"; poll.vote "previous" when a vote changed.
+# lottery.open also has "rules" {followers_only, min_watch_s, high_value_only, blocked: [ids]} and
+# "algorithm"; lottery.entry also {"is_follower", "segment", "watch_s"} (what the rules checked).
+# coupon.drop also {"code", "percent_off", "amount_off", "min_spend", "per_viewer_limit",
+# "expires_s", "backend", "remote_id"?, "like_goal"?}; coupon.close {"coupon_id", "reason", "claimed"}.
+COUPON_ARM = "coupon.arm"  # {"coupon_id", "title", "keyword", "quantity", "like_goal", "drop_in_s"}
+COUPON_FAILED = "coupon.failed"  # {"coupon_id", "backend", "message"}
+# countdown.end: {"countdown_id", "reason": "done"|"stopped"}; countdown.start also "price", "total_s".
+PIN_COMMENT = "comment.pin"  # {"viewer_name", "text"}
+OVERLAY_CLEAR = "overlay.clear"  # {"kind"}: the host took an overlay off the video
+FATIGUE_WARNING = "fatigue.warning"  # {"kind", "count", "window_s", "max_calls"}
+# Run-of-show.
+SHOW_START = "show.start"  # {"title", "cues": int, "segments": int}
+CUE_FIRE = "cue.fire"  # {"cue_id", "action", "early": bool, "ok": bool, "message"}
+CUE_SKIP = "cue.skip"  # {"cue_id", "action"}

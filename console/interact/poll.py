@@ -1,0 +1,199 @@
+"""Polls: question + 2–6 options, votes by comment keyword, one vote per viewer, live tally.
+
+The engine keeps the rules (one vote each, first vote counts unless changes are allowed, nothing
+after close); a `PollBackend` turns platform traffic into votes. The local backend reads comment
+keywords; a native backend (Twitch/YouTube polls through their provider) would report votes from
+the platform instead, and the same poll runs there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from console.core import actions as A
+from console.core.events import ActionSource, Comment, Event, Viewer
+
+from .keywords import default_option_keywords, matches_exact, normalize
+from .outbox import Outbox
+from .results import Result, ok, refused
+from .views import PollView
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+
+
+@dataclass(frozen=True, slots=True)
+class PollSpec:
+    poll_id: str
+    question: str
+    options: tuple[str, ...]
+    keywords: tuple[tuple[str, ...], ...]
+    duration_s: float | None
+    allow_change: bool = False
+
+
+class PollBackend(Protocol):
+    name: str
+
+    def open(self, spec: PollSpec) -> None: ...
+
+    def votes(self, events: Sequence[Event]) -> list[tuple[Viewer, int]]:
+        """(viewer, option index) for every vote found in this batch, in order."""
+
+    def close(self, spec: PollSpec) -> None: ...
+
+
+class KeywordPollBackend:
+    """Votes are comments whose whole text is one option's keyword ("1", "A", "二", the name)."""
+
+    name = "comments"
+
+    def __init__(self) -> None:
+        self._lookup: list[set[str]] = []
+
+    def open(self, spec: PollSpec) -> None:
+        self._lookup = [{normalize(k) for k in kws} for kws in spec.keywords]
+
+    def votes(self, events: Sequence[Event]) -> list[tuple[Viewer, int]]:
+        out: list[tuple[Viewer, int]] = []
+        for ev in events:
+            if isinstance(ev, Comment) and ev.viewer is not None:
+                for index, kws in enumerate(self._lookup):
+                    if matches_exact(ev.text, kws):
+                        out.append((ev.viewer, index))
+                        break
+        return out
+
+    def close(self, spec: PollSpec) -> None:
+        self._lookup = []
+
+
+def build_spec(poll_id: str, question: str, options: Sequence[str],
+               keywords: Sequence[Sequence[str]] | None, duration_s: float | None,
+               allow_change: bool) -> PollSpec | str:
+    """The spec, or a sentence saying what is wrong with the input."""
+    question = question.strip()
+    labels = tuple(o.strip() for o in options)
+    if not question:
+        return "The poll needs a question."
+    if not MIN_OPTIONS <= len(labels) <= MAX_OPTIONS:
+        return f"A poll needs {MIN_OPTIONS} to {MAX_OPTIONS} options (got {len(labels)})."
+    if any(not label for label in labels):
+        return "Every poll option needs a name."
+    if keywords is None:
+        kws = tuple(tuple(default_option_keywords(i, label)) for i, label in enumerate(labels))
+    else:
+        if len(keywords) != len(labels):
+            return "Give one keyword list per option."
+        kws = tuple(tuple(k for k in group if normalize(k)) for group in keywords)
+        if any(not group for group in kws):
+            return "Every option needs at least one keyword viewers can type."
+    owner: dict[str, int] = {}
+    for index, group in enumerate(kws):
+        for word in group:
+            other = owner.setdefault(normalize(word), index)
+            if other != index:
+                return (f"Keyword “{word}” would vote for both “{labels[other]}” and "
+                        f"“{labels[index]}”; give each option its own keywords.")
+    if duration_s is not None and duration_s <= 0:
+        return "The poll duration must be positive (or none for a manual close)."
+    return PollSpec(poll_id, question, labels, kws, duration_s, allow_change)
+
+
+class PollEngine:
+    def __init__(self, clock, outbox: Outbox, backend: PollBackend | None = None) -> None:
+        self.clock = clock
+        self.outbox = outbox
+        self.backend: PollBackend = backend or KeywordPollBackend()
+        self.spec: PollSpec | None = None
+        self.closed = True
+        self._opened_at = 0.0
+        self._tally: list[int] = []
+        self._voted: dict[str, int] = {}
+
+    @property
+    def is_open(self) -> bool:
+        return self.spec is not None and not self.closed
+
+    def open(self, spec: PollSpec, source: ActionSource) -> Result:
+        if self.is_open:
+            return refused("A poll is already running; close it before opening another.")
+        self.spec, self.closed = spec, False
+        self._opened_at = self.clock.monotonic()
+        self._tally = [0] * len(spec.options)
+        self._voted = {}
+        self.backend.open(spec)
+        self.outbox.emit(A.POLL_OPEN, {
+            "poll_id": spec.poll_id, "question": spec.question,
+            "options": [{"label": l, "keywords": list(k)} for l, k in zip(spec.options, spec.keywords)],
+            "duration_s": spec.duration_s, "allow_change": spec.allow_change,
+            "backend": self.backend.name,
+        }, source)
+        hint = " / ".join(f"{k[0]}={l}" for l, k in zip(spec.options, spec.keywords))
+        return ok(f"Poll open: {spec.question} ({hint})")
+
+    def close(self, source: ActionSource) -> Result:
+        if not self.is_open:
+            return refused("There is no poll running.")
+        assert self.spec is not None
+        self.closed = True
+        self.backend.close(self.spec)
+        self.outbox.emit(A.POLL_CLOSE, {"poll_id": self.spec.poll_id, "tally": list(self._tally)}, source)
+        best = max(self._tally)
+        if best == 0:
+            return ok("Poll closed: no votes.")
+        leaders = [l for l, n in zip(self.spec.options, self._tally) if n == best]
+        return ok(f"Poll closed: {' / '.join(leaders)} leads with {best} of {sum(self._tally)} votes.")
+
+    def dismiss(self, source: ActionSource) -> Result:
+        result = self.close(source) if self.is_open else ok("Poll removed from the screen.")
+        self.spec = None
+        return result
+
+    def remaining_s(self) -> float | None:
+        if self.spec is None or self.spec.duration_s is None:
+            return None
+        return max(0.0, self.spec.duration_s - (self.clock.monotonic() - self._opened_at))
+
+    def tick(self) -> list[Result]:
+        if self.is_open and self.remaining_s() == 0.0:
+            return [self.close(ActionSource.ENGINE)]
+        return []
+
+    def on_events(self, batch: Sequence[Event]) -> bool:
+        if not self.is_open:
+            return False
+        self.tick()  # a vote arriving after the timer ran out is late, even before the next tick
+        if not self.is_open:
+            return True
+        assert self.spec is not None
+        changed = False
+        for viewer, index in self.backend.votes(batch):
+            previous = self._voted.get(viewer.id)
+            if previous is not None and (not self.spec.allow_change or previous == index):
+                continue
+            if previous is not None:
+                self._tally[previous] -= 1
+            self._voted[viewer.id] = index
+            self._tally[index] += 1
+            changed = True
+            detail = {"poll_id": self.spec.poll_id, "viewer_id": viewer.id, "option": index}
+            if previous is not None:
+                detail["previous"] = previous
+            self.outbox.emit(A.POLL_VOTE, detail, ActionSource.ENGINE)
+        return changed
+
+    def tally(self) -> list[int]:
+        return list(self._tally)
+
+    def view(self) -> PollView | None:
+        if self.spec is None:
+            return None
+        return PollView(
+            poll_id=self.spec.poll_id,
+            question=self.spec.question,
+            options=tuple(zip(self.spec.options, self._tally)),
+            total=sum(self._tally),
+            remaining_s=None if self.closed else self.remaining_s(),
+            closed=self.closed,
+        )
