@@ -130,12 +130,12 @@ class TopRenderer(Renderer):
         warped = cv2.warpPerspective(tex, shift @ homography, (w, h), flags=cv2.INTER_LINEAR,
                                      borderMode=cv2.BORDER_CONSTANT, borderValue=0)  # fmt: skip
         person = np.clip(tracking.person_mask[patch.y0 : patch.y1, patch.x0 : patch.x1], 0.0, 1.0)
-        intensity = float(self.props["intensity"])
         fabric = warped[..., :3].copy()
-        alpha = warped[..., 3] * person * intensity
+        shape = warped[..., 3].copy()
         if self.props["cut"] == "tee":
             for shoulder, elbow in ((11, 13), (12, 14)):
-                self._sleeve(patch, tex, lm[shoulder], lm[elbow], width, person * intensity, fabric, alpha)
+                self._sleeve(patch, tex, lm[shoulder], lm[elbow], width, fabric, shape)
+        alpha = shape * person * float(self.props["intensity"])
         if not (alpha > 0.01).any():
             return
         shading = self._shading(patch.base, alpha, width)
@@ -153,8 +153,8 @@ class TopRenderer(Renderer):
         return np.float32([top + side * width * 0.25, top - side * width * 0.25,
                            bottom + side * width * 0.2, bottom - side * width * 0.2])  # fmt: skip
 
-    def _sleeve(self, patch, tex, shoulder, elbow, width, person, fabric, alpha) -> None:
-        """Paint one short sleeve into `fabric`/`alpha` (in place), on top of the body panel."""
+    def _sleeve(self, patch, tex, shoulder, elbow, width, fabric, shape) -> None:
+        """Add one short sleeve to `fabric`/`shape` (in place), on top of the body panel."""
         if len(shoulder) > 3 and min(shoulder[3], elbow[3]) < 0.2:
             return  # no reliable arm: leave the sleeve out rather than guess its direction
         quad = self._sleeve_quad(shoulder, elbow, width)
@@ -168,11 +168,11 @@ class TopRenderer(Renderer):
         along, across = patch.local(top, axis)
         half = width * (0.25 - 0.05 * np.clip(along / span, 0.0, 1.0))
         cover = np.clip(half - np.abs(across) + 0.5, 0, 1) * np.clip(along + 0.5, 0, 1)
-        cover *= np.clip(span - along + 0.5, 0, 1) * person
+        cover *= np.clip(span - along + 0.5, 0, 1)
         hem = np.clip((along - (span - width * 0.035)) / (width * 0.035), 0, 1)
         cloth *= (1 - 0.14 * hem)[..., None]
         fabric += (cloth - fabric) * cover[..., None]
-        alpha[...] = cover + alpha * (1 - cover)
+        shape[...] = cover + shape * (1 - cover)
 
     @staticmethod
     def _homography(quad: np.ndarray) -> np.ndarray | None:
