@@ -111,11 +111,13 @@ def draw_chain(
     half_len, half_wid = link * 0.5, link * 0.34
     reach = half_len + wire
     for i, (p, t) in enumerate(zip(pts, tangents)):
-        box = patch.sub(p[0] - reach, p[1] - reach, p[0] + reach, p[1] + reach)
-        if box is None or opacity[i] <= 0.01:
+        if opacity[i] <= 0.01:
             continue
-        xs, ys = patch.grid()
-        dx, dy = xs[box] - p[0], ys[box] - p[1]
+        sub = patch.child(p[0] - reach, p[1] - reach, p[0] + reach, p[1] + reach)
+        if sub is None:
+            continue
+        xs, ys = sub.grid()
+        dx, dy = xs - p[0], ys - p[1]
         x = dx * t[0] + dy * t[1]
         n = perp(t)
         y = dx * n[0] + dy * n[1]
@@ -131,8 +133,6 @@ def draw_chain(
             cover = np.clip(wire * 0.6 - dist + 0.5, 0.0, 1.0)
             u = np.clip(x / half_len, -1, 1)
             w = np.clip(y / (wire * 0.6), -1, 1)
-        sub = Patch.__new__(Patch)
-        sub.work = patch.work[box]
         sub.over(metal_shade(colour, u, w, gain), cover * opacity[i])
 
 
@@ -146,20 +146,20 @@ def draw_beads(
     lustre: float = 0.0,
 ) -> None:
     """Round beads or pearls; `lustre` adds the pearl's soft pink-green orient at the rim."""
-    xs, ys = patch.grid()
     for i, c in enumerate(centres):
-        box = patch.sub(c[0] - radius - 1, c[1] - radius - 1, c[0] + radius + 1, c[1] + radius + 1)
-        if box is None or opacity[i] <= 0.01:
+        if opacity[i] <= 0.01:
             continue
-        dx = (xs[box] - c[0]) / radius
-        dy = (ys[box] - c[1]) / radius
+        sub = patch.child(c[0] - radius - 1, c[1] - radius - 1, c[0] + radius + 1, c[1] + radius + 1)
+        if sub is None:
+            continue
+        xs, ys = sub.grid()
+        dx = (xs - c[0]) / radius
+        dy = (ys - c[1]) / radius
         col, rr = sphere_shade(colour, dx, dy, gain, gloss=0.55 if lustre else 0.9, ambient=0.55 if lustre else 0.3)
         if lustre:
             orient = np.array([0.85, 0.9, 1.0], np.float32) * lustre
             col = col + (np.sqrt(rr) ** 2)[..., None] * orient * 0.25 * gain
         cover = np.clip((1.0 - np.sqrt(rr)) * radius + 0.5, 0.0, 1.0)
-        sub = Patch.__new__(Patch)
-        sub.work = patch.work[box]
         sub.over(col, cover * opacity[i])
 
 
@@ -187,16 +187,14 @@ def draw_gem(
     """A faceted stone in a metal setting, its crown facing the camera; `up` orients the outline."""
     up_u, _ = unit(up)
     span = radius * (1.9 if shape == "drop" else 1.35)
-    box = patch.sub(centre[0] - span, centre[1] - span, centre[0] + span, centre[1] + span)
-    if box is None:
+    sub = patch.child(centre[0] - span, centre[1] - span, centre[0] + span, centre[1] + span)
+    if sub is None:
         return
-    xs, ys = patch.grid()
-    dx, dy = xs[box] - centre[0], ys[box] - centre[1]
+    xs, ys = sub.grid()
+    dx, dy = xs - centre[0], ys - centre[1]
     side = perp(up_u)
     x = (dx * side[0] + dy * side[1]) / radius
     y = -(dx * up_u[0] + dy * up_u[1]) / radius
-    sub = Patch.__new__(Patch)
-    sub.work = patch.work[box]
     r = gem_shape(x, y, shape)
     px = 1.0 / max(radius, 1.0)
     # bezel: a thin metal rim just outside the stone
@@ -231,11 +229,11 @@ def draw_heart(patch: Patch, centre: np.ndarray, radius: float, up: np.ndarray, 
     """A puffed polished-metal heart: two lobes and a point, shaded by its distance to the edge."""
     up_u, _ = unit(up)
     span = radius * 1.3
-    box = patch.sub(centre[0] - span, centre[1] - span, centre[0] + span, centre[1] + span)
-    if box is None:
+    sub = patch.child(centre[0] - span, centre[1] - span, centre[0] + span, centre[1] + span)
+    if sub is None:
         return
-    xs, ys = patch.grid()
-    dx, dy = xs[box] - centre[0], ys[box] - centre[1]
+    xs, ys = sub.grid()
+    dx, dy = xs - centre[0], ys - centre[1]
     side = perp(up_u)
     x = (dx * side[0] + dy * side[1]) / radius
     yd = -(dx * up_u[0] + dy * up_u[1]) / radius  # grows toward the point
@@ -244,8 +242,6 @@ def draw_heart(patch: Patch, centre: np.ndarray, radius: float, up: np.ndarray, 
     sdf = np.minimum(lobes, point)
     cover = np.clip(-sdf * radius + 0.5, 0.0, 1.0)
     bevel = np.clip(1.0 + sdf / 0.32, -1.0, 1.0)
-    sub = Patch.__new__(Patch)
-    sub.work = patch.work[box]
     sub.over(metal_shade(metal, np.clip(0.8 * x + 0.35 * yd, -1, 1), bevel, gain), cover)
 
 

@@ -124,6 +124,18 @@ class Patch:
             return None
         return slice(r0, r1), slice(c0, c1)
 
+    def child(self, x0: float, y0: float, x1: float, y1: float) -> Patch | None:
+        """A view on part of this patch (shares its pixels), so small shapes pay only for their box."""
+        box = self.sub(x0, y0, x1, y1)
+        if box is None:
+            return None
+        rows, cols = box
+        view = Patch.__new__(Patch)
+        view.x0, view.y0 = self.x0 + cols.start, self.y0 + rows.start
+        view.x1, view.y1 = self.x0 + cols.stop, self.y0 + rows.stop
+        view.base, view.work = self.base[box], self.work[box]
+        return view
+
     def commit(self, image: np.ndarray, fade: float) -> None:
         """Blend the painted patch back into `image`, scaled by the item's fade (Track.alpha)."""
         fade = float(np.clip(fade, 0.0, 1.0))

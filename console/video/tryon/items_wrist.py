@@ -70,7 +70,10 @@ class WatchRenderer(Renderer):
                 continue
             self._strap(patch, centre, fingers, width * 0.52, strap_w, lean * width * 0.1, strap, gain)
             square = self.props["case_shape"] == "square"
-            self._case(patch, centre, fingers, rc, case, dial, gain, square)
+            reach = rc * 1.3 + 2
+            face = patch.child(centre[0] - reach, centre[1] - reach, centre[0] + reach, centre[1] + reach)
+            if face is not None:
+                self._case(face, centre, fingers, rc, case, dial, gain, square)
             patch.commit(image, hand.alpha)
 
     @staticmethod
@@ -114,14 +117,16 @@ class WatchRenderer(Renderer):
         theta = np.arctan2(y, x)
         sunburst = 0.82 + 0.18 * np.cos(2 * (theta - 2.3)) * np.clip(r / 0.84, 0, 1)
         patch.over(dial * sunburst[..., None] * np.float32(gain), face)
-        marks = np.zeros_like(x)
         bright = metal * 0.6 + 0.4
-        for k in range(12):
-            a = np.pi / 2 - k * np.pi / 6
-            d = np.array([np.cos(a), np.sin(a)], np.float32)
-            inner = 0.56 if k % 3 == 0 else 0.63
-            dist = segment_distance(x, y, d * inner, d * 0.74) * rc
-            marks = np.maximum(marks, np.clip((0.05 if k % 3 == 0 else 0.03) * rc - dist + 0.5, 0, 1))
+        # hour indices in one pass: turn each pixel into the frame of its nearest index
+        k = np.round((np.pi / 2 - theta) / (np.pi / 6)) % 12
+        a = np.pi / 2 - k * (np.pi / 6)
+        radial = x * np.cos(a) + y * np.sin(a)
+        tangential = -x * np.sin(a) + y * np.cos(a)
+        major = (k % 3) == 0
+        inner = np.where(major, 0.56, 0.63)
+        dist = np.hypot(radial - np.clip(radial, inner, 0.74), tangential) * rc
+        marks = np.clip(np.where(major, 0.05, 0.03) * rc - dist + 0.5, 0, 1)
         patch.over(bright * np.float32(gain), marks * face)
         # 10:10, the catalogue time: hands frame the logo and never cover the indices
         for angle, length, thick in ((np.deg2rad(305), 0.45, 0.065), (np.deg2rad(60), 0.68, 0.045)):
@@ -192,7 +197,8 @@ class BraceletRenderer(Renderer):
         else:
             for i in order:
                 if opacity[i] > 0.05:
-                    draw_gem(patch, pts[i], piece * 0.42, fingers, bead, metal, gain * float(opacity[i]))
+                    # prongs would be under a pixel at this size: leave them out
+                    draw_gem(patch, pts[i], piece * 0.42, fingers, bead, metal, gain * float(opacity[i]), prongs=False)
 
 
 __all__ = ["BraceletRenderer", "WatchRenderer", "band_arc", "wrist_frame"]
