@@ -210,8 +210,8 @@ class TopRenderer(Renderer):
         weight = cv2.resize(alpha, small.shape[::-1], interpolation=cv2.INTER_AREA) > 0.5
         ref = max(float(np.percentile(small[weight], 60)) if weight.any() else 0.5, 0.05)
         broad = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-        light = cv2.resize(cv2.pow(np.clip(small / ref, 0.3, 1.6), 0.7), (w, h), interpolation=cv2.INTER_LINEAR)
-        detail = cv2.pow(np.clip(lum / np.maximum(broad, 1e-3), 0.6, 1.5), 0.45)
+        light = cv2.resize(cv2.pow(np.clip(small / ref, 0.45, 1.5), 0.7), (w, h), interpolation=cv2.INTER_LINEAR)
+        detail = cv2.pow(np.clip(lum / np.maximum(broad, 1e-3), 0.6, 1.5), 0.3)
         return np.clip(light * detail, 0.3, 1.5)
 
 
