@@ -57,6 +57,14 @@ PY_EXCLUDES: tuple[str, ...] = (
 # Only its Agg backend is collected (hooksconfig in the spec) and MPLBACKEND=Agg is set at start.
 MATPLOTLIB_BACKENDS = ["Agg"]
 
+# Package metadata copied into the bundle so the About dialog shows real versions when frozen
+# (importlib.metadata finds nothing otherwise). Must cover console/ui/about.py LIBRARIES.
+METADATA_DISTS: tuple[str, ...] = (
+    "PySide6-Essentials", "opencv-contrib-python", "mediapipe", "numpy", "matplotlib", "pillow",
+    "qasync", "httpx", "websockets", "sqlite-utils", "platformdirs", "keyring", "absl-py",
+    "flatbuffers", "live-console",
+)
+
 # Qt plugins: PyInstaller's Qt hooks collect whole plugin folders; keep only what the app uses.
 # Key: plugin folder; value: file stems kept (empty tuple: drop the whole folder).
 QT_PLUGIN_KEEP: dict[str, tuple[str, ...] | None] = {

@@ -100,4 +100,8 @@ def main(out: Path = OUT) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import argparse
+
+    parser = argparse.ArgumentParser(description="draw the Live Console icon set")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default {OUT})")
+    sys.exit(main(parser.parse_args().out))
