@@ -88,6 +88,10 @@ QT_PLUGIN_KEEP: dict[str, tuple[str, ...] | None] = {
     "designer": (),
     "vectorimageformats": (),
 }
+# Single files dropped wherever they are collected from.
+DROP_FILES = frozenset({
+    "opengl32sw.dll",  # Windows: Mesa software OpenGL (~20 MB); the app draws with QPainter, no GL
+})
 # Qt's own translations: the app speaks Chinese and English only.
 QT_TRANSLATION_LANGS = ("zh_CN", "zh_TW", "en")
 
@@ -109,6 +113,8 @@ def _stem(filename: str) -> str:
 
 def keep_binary(dest: str) -> bool:
     """False for a Qt plugin or translation the app does not need (dest: path inside the bundle)."""
+    if Path(dest.replace("\\", "/")).name.lower() in DROP_FILES:
+        return False
     found = _plugin_parts(dest)
     if found is not None:
         folder, filename = found

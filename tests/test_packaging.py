@@ -140,6 +140,7 @@ def test_spec_collects_mediapipe_native_core_resources_and_metadata():
         ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
         ("PySide6/Qt/translations/qtbase_de.qm", False),
         ("mediapipe/tasks/c/libmediapipe.so", True),
+        ("PySide6\\opengl32sw.dll", False),
         ("resources/models/face_landmarker.task", True),
     ],
 )
