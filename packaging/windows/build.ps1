@@ -6,7 +6,7 @@
 .DESCRIPTION
   Run from anywhere:  powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1 [-Smoke]
 
-  Needs Inno Setup 6 (ISCC.exe; `choco install innosetup` or winget JRSoftware.InnoSetup).
+  Needs Inno Setup 6.3 or newer (ISCC.exe; `choco upgrade innosetup` or winget JRSoftware.InnoSetup).
 
   Signing (optional, only when the certificate is provided):
     WINDOWS_CERT_PFX       path to a .pfx code-signing certificate, or its base64 text
