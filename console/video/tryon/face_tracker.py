@@ -71,8 +71,9 @@ def _keeps(current: Window, wanted: Window, pts: np.ndarray, width: int, height:
 class FaceTracker:
     name = "face"
 
-    def __init__(self, models_dir: Path | None = None) -> None:
+    def __init__(self, models_dir: Path | None = None, smooth: bool = True) -> None:
         self._models_dir = models_dir
+        self.smooth = smooth
         self._task = None
         self._ts = Timestamps()
         self._window: Window | None = None
@@ -123,7 +124,7 @@ class FaceTracker:
             if self.presence.gone:
                 self._filter.reset()
                 self._matrix_filter.reset()
-            smooth = self._filter(pts, t)
+            smooth = self._filter(pts, t) if self.smooth else pts
             matrix = None
             if result.facial_transformation_matrixes:
                 matrix = self._matrix_filter(np.asarray(result.facial_transformation_matrixes[0], np.float32), t)

@@ -73,8 +73,8 @@ class Glasses(Renderer):
         lenses, hinges, inner_tops, ends = [], [], [], []
         for centre, corners, outward in ((eye_l, g.RIGHT_EYE_CORNERS, -1.0), (eye_r, g.LEFT_EYE_CORNERS, 1.0)):
             eye_w = float(np.linalg.norm(lm[corners[0], :2] - lm[corners[1], :2]))
-            sx = eye_w * 0.86 * size  # half-width along the eye line, this eye's own scale
-            sy = ipd * 0.5 * size
+            sx = eye_w * 0.8 * size  # half-width along the eye line, this eye's own scale
+            sy = ipd * 0.45 * size
             c = centre + v * (ipd * 0.03)
             pts = c + np.outer(outline[:, 0] * sx * outward, u) + np.outer(outline[:, 1] * sy, v)
             lenses.append(pts)
@@ -82,7 +82,7 @@ class Glasses(Renderer):
             ends.append(np.vstack([c + u * outward * sx * 0.96 + v * (-0.45 * sy), hinges[-1]]))
             inner_tops.append(c - u * outward * sx * 0.93 + v * (-0.3 * sy))
 
-        weight = max(1.2, ipd * 0.05 * float(self.props["thickness"]))
+        weight = max(1.2, ipd * 0.04 * float(self.props["thickness"]))
         ears = [lm[g.RIGHT_EAR, :2] - v * ipd * 0.12, lm[g.LEFT_EAR, :2] - v * ipd * 0.12]
         box = roi_box(np.vstack([*lenses, *hinges, *ears]), weight * 3 + 4, image.shape)
         if box is None:

@@ -1,0 +1,186 @@
+"""TryOnProcessor: the FrameProcessor the video worker calls for every frame.
+
+Per frame: read the controller's snapshot, run only the trackers the worn items need (each
+created on first use, on this worker thread), render the items in layer order inside their own
+regions, then apply the before/after wipe. Per-stage timings are kept for `bench video` and the
+status bar. A model that cannot load turns try-on off with a message; the frame passes through.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .base import RENDERERS, Renderer, Tracking
+from .blend import to_lab
+from .catalog import load_renderers
+from .controller import TryOnController
+from .models import ModelError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LAYER = 50
+
+
+def scene_luma(image: np.ndarray) -> float:
+    small = cv2.resize(image, (32, 18), interpolation=cv2.INTER_AREA)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    return float(gray.mean()) / 255.0
+
+
+def draw_split(image: np.ndarray, x: int) -> None:
+    h = image.shape[0]
+    cv2.line(image, (x, 0), (x, h - 1), (255, 255, 255), 2, cv2.LINE_AA)
+    r = max(8, h // 45)
+    cv2.circle(image, (x, h // 2), r, (255, 255, 255), -1, cv2.LINE_AA)
+    for d in (-1, 1):  # ◂ ▸ arrows on the handle
+        tip = (x + d * int(r * 0.7), h // 2)
+        pts = np.array([tip, (x + d * int(r * 0.2), h // 2 - r // 2), (x + d * int(r * 0.2), h // 2 + r // 2)], np.int32)
+        cv2.fillPoly(image, [pts], (60, 60, 60), cv2.LINE_AA)
+
+
+class TryOnProcessor:
+    name = "tryon"
+
+    def __init__(self, controller: TryOnController, models_dir: Path | None = None, history: int = 600) -> None:
+        load_renderers()
+        self.controller = controller
+        self.models_dir = models_dir
+        self._version = -1
+        self._renderers: list[tuple[str, Renderer]] = []
+        self._trackers: dict[str, Any] = {}
+        self.error = ""
+        self._warm = False
+        self.last_timings: dict[str, float] = {}
+        self.history: dict[str, deque[float]] = {}
+        self._history_len = history
+        self.frames = 0
+
+    # ---- renderers -----------------------------------------------------------------------
+    def _sync(self) -> None:
+        snap = self.controller.snapshot()
+        if snap.version == self._version:
+            return
+        self._version = snap.version
+        old = dict(self._renderers)
+        built: list[tuple[str, Renderer]] = []
+        for worn in snap.items:
+            cls = RENDERERS.get(worn.item)
+            if cls is None:
+                continue
+            renderer = old.get(worn.sku)
+            try:
+                if renderer is None or type(renderer) is not cls:
+                    renderer = cls(**worn.props)
+                else:
+                    for key, value in worn.props.items():
+                        renderer.set(key, value)
+            except (KeyError, ValueError, TypeError) as exc:
+                log.warning("try-on item %s skipped: %s", worn.sku, exc)
+                continue
+            built.append((worn.sku, renderer))
+        built.sort(key=lambda pair: getattr(pair[1], "layer", DEFAULT_LAYER))
+        self._renderers = built
+
+    def _tracker(self, name: str) -> Any:
+        tracker = self._trackers.get(name)
+        if tracker is None:
+            if name == "face":
+                from .face_tracker import FaceTracker as cls
+            elif name == "hands":
+                from .body_trackers import HandTracker as cls
+            elif name == "pose":
+                from .body_trackers import PoseTracker as cls
+            else:
+                from .body_trackers import PersonSegmenter as cls
+            tracker = self._trackers[name] = cls(self.models_dir)
+        return tracker
+
+    def _fail(self, error: ModelError) -> None:
+        self.error = str(error)
+        log.error("try-on off: %s", self.error)
+        self.controller.set_status(self.error)
+        self.close()
+
+    def _time(self, stage: str, t0: float) -> float:
+        now = time.perf_counter()
+        ms = (now - t0) * 1000.0
+        self.last_timings[stage] = ms
+        hist = self.history.get(stage)
+        if hist is None:
+            hist = self.history[stage] = deque(maxlen=self._history_len)
+        hist.append(ms)
+        return now
+
+    # ---- FrameProcessor ------------------------------------------------------------------
+    def process(self, image: np.ndarray, ts_ms: int) -> np.ndarray:
+        self.frames += 1
+        self.last_timings = {}
+        self._sync()
+        if self.error or not self._renderers:
+            return image
+        if not self._warm:  # OpenCV builds its Lab tables on first use (~90 ms): not mid-show
+            to_lab(np.zeros((2, 2, 3), np.uint8))
+            self._warm = True
+        needs = set().union(*(r.needs for _, r in self._renderers))
+        t = time.perf_counter()
+        t_start = t
+        tracking = Tracking(scene_luma=scene_luma(image))
+        rgb = None
+        try:
+            if needs & {"hands", "pose", "segmentation"}:
+                rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+                t = self._time("convert_rgb", t)
+            if "face" in needs:
+                tracking.face = self._tracker("face").update(image, rgb, ts_ms)
+                t = self._time("inference.face", t)
+            if "hands" in needs:
+                tracking.hands = self._tracker("hands").update(rgb, ts_ms)
+                t = self._time("inference.hands", t)
+            if "pose" in needs:
+                tracking.pose = self._tracker("pose").update(rgb, ts_ms)
+                t = self._time("inference.pose", t)
+            if "segmentation" in needs:
+                tracking.person_mask = self._tracker("segmentation").update(rgb, ts_ms)
+                t = self._time("inference.segmentation", t)
+        except ModelError as exc:
+            self._fail(exc)
+            return image
+        split = self.controller.snapshot().split
+        split_x = None if split is None else int(round(split * image.shape[1]))
+        before = image[:, :split_x].copy() if split_x else None
+        for sku, renderer in self._renderers:
+            try:
+                renderer.render(image, tracking)
+            except Exception:  # noqa: BLE001 — one broken item must not take the show down
+                log.exception("try-on item %s failed on a frame", sku)
+            t = self._time(f"render.{renderer.kind}", t)
+        if split_x is not None:
+            if before is not None and before.shape[1]:
+                image[:, :split_x] = before
+            draw_split(image, min(max(split_x, 1), image.shape[1] - 2))
+            t = self._time("split", t)
+        self._time("tryon_total", t_start)
+        return image
+
+    def medians(self) -> dict[str, float]:
+        return {k: float(np.median(v)) for k, v in self.history.items() if v}
+
+    @property
+    def face_found(self) -> bool:
+        tracker = self._trackers.get("face")
+        return bool(tracker and tracker.found_last_frame)
+
+    def close(self) -> None:
+        for tracker in self._trackers.values():
+            try:
+                tracker.close()
+            except Exception:  # noqa: BLE001
+                log.exception("closing tracker %s", getattr(tracker, "name", tracker))
+        self._trackers.clear()
