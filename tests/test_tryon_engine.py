@@ -15,7 +15,7 @@ from console.video.tryon.models import KNOWN_SHA256, ModelError, load_model, mod
 from console.video.tryon.processor import TryOnProcessor
 from console.video.tryon.smoothing import OneEuro, Presence
 from console.video.tryon.tasks import Timestamps
-from tryon_helpers import track_still
+from test_tryon_helpers import track_still
 
 
 @pytest.fixture(scope="module")
