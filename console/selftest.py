@@ -154,42 +154,40 @@ def check_qt() -> str:
     return f"{app.platformName()} platform, formats png+jpeg, jpeg {data.size()} bytes"
 
 
-def _tryon_frame(image):
-    """A frame through the app's try-on engine, or None when that engine is not in this build."""
-    if importlib.util.find_spec("console.video.tryon.engine") is None:
-        return None
-    engine = importlib.import_module("console.video.tryon.engine")
-    render = getattr(engine, "render_still", None)
-    if render is None:
-        return None
-    return render(image)
+TRYON_SETTLE_FRAMES = 24
+"""As the `tryon` command: the still is fed a few times so the face search and smoothing settle."""
 
 
 def check_tryon(resources: Path) -> str:
-    import cv2
-    import mediapipe as mp
+    """A lipstick from the catalog, through the app's own try-on processor, on the portrait."""
     import numpy as np
-    from mediapipe.tasks.python import vision
-    from mediapipe.tasks.python.core.base_options import BaseOptions
+
+    from console.video.tryon.catalog import Catalog
+    from console.video.tryon.controller import TryOnController
+    from console.video.tryon.processor import TryOnProcessor
 
     image = _portrait(resources)
-    rendered = _tryon_frame(image.copy())
-    if rendered is not None:
-        changed = int(np.count_nonzero(np.any(rendered != image, axis=2)))
-        if changed == 0:
-            raise RuntimeError("the try-on engine returned the portrait unchanged")
-        return f"try-on engine changed {changed} px of the portrait"
-    data = (resources / "models" / "face_landmarker.task").read_bytes()
-    options = vision.FaceLandmarkerOptions(
-        base_options=BaseOptions(model_asset_buffer=data), running_mode=vision.RunningMode.IMAGE
-    )
-    with vision.FaceLandmarker.create_from_options(options) as landmarker:
-        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        result = landmarker.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
-    if not result.face_landmarks:
-        raise RuntimeError("no face found on the demo portrait")
-    points = len(result.face_landmarks[0])
-    return f"FaceLandmarker found 1 face, {points} landmarks (try-on engine not in this build)"
+    catalog = Catalog.load(resources / "catalog")
+    product = next((p for p in catalog if p.item == "lipstick"), None)
+    if product is None:
+        raise RuntimeError(f"no lipstick in the product catalog ({resources / 'catalog'})")
+    controller = TryOnController(None, catalog)
+    controller.put_on(product.sku)
+    processor = TryOnProcessor(controller, models_dir=resources / "models")
+    try:
+        out = image
+        for i in range(TRYON_SETTLE_FRAMES):
+            out = processor.process(image.copy(), i * 33)
+        if processor.error:
+            raise RuntimeError(processor.error)
+        if not processor.face_found:
+            raise RuntimeError("no face found on the demo portrait")
+    finally:
+        processor.close()
+    changed = int(np.count_nonzero(np.any(out != image, axis=2)))
+    if changed == 0:
+        raise RuntimeError(f"{product.sku} left the portrait unchanged")
+    return f"{product.sku} ({product.item}) applied: face found, {changed} px changed"
 
 
 def check_overlay(resources: Path) -> str:
