@@ -113,7 +113,7 @@ def test_smoothing_reduces_landmark_jitter_on_noisy_still(portrait):
 
     spreads = {}
     for smooth in (False, True):
-        tracker = FaceTracker(smooth=smooth)
+        tracker = FaceTracker(smooth=smooth, skip_still=False)
         pts = []
         for i, frame in enumerate(frames):
             track = tracker.update(frame, None, i * 33)

@@ -99,3 +99,46 @@ def composite(roi: np.ndarray, color_bgr: np.ndarray | tuple[float, float, float
     a = alpha[..., None]
     out = roi.astype(np.float32) * (1.0 - a) + np.asarray(color_bgr, np.float32) * a
     roi[...] = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+class Canvas:
+    """A float working copy of an ROI for items drawn in several layers: one conversion in, one
+    out, instead of a uint8 round trip per layer. Kept planar (3×H×W) so every per-pixel
+    operation runs along contiguous rows; broadcasting alpha over an interleaved last axis of 3
+    made each layer ~5× slower."""
+
+    def __init__(self, roi: np.ndarray) -> None:
+        self.roi = roi
+        self.f = np.ascontiguousarray(roi.transpose(2, 0, 1), dtype=np.float32)
+
+    def over(self, color_bgr: np.ndarray | tuple[float, float, float], alpha: np.ndarray,
+             box: tuple[slice, slice] | None = None) -> None:
+        """Layer `color` (a BGR triple or an H×W×3 image) with coverage `alpha` (ROI-sized);
+        `box` limits the work to a sub-region."""
+        sl = (slice(None),) if box is None else (slice(None), *box)
+        f = self.f[sl]
+        a = alpha if box is None else alpha[box]
+        color = np.asarray(color_bgr, np.float32)
+        if color.ndim == 3:
+            color = color.transpose(2, 0, 1)
+            if box is not None:
+                color = color[sl]
+        else:
+            color = color[:, None, None]
+        tmp = color - f
+        tmp *= a
+        f += tmp
+
+    def box(self, points: np.ndarray, pad: float, origin: tuple[int, int]) -> tuple[slice, slice]:
+        """Slices of this canvas around `points` (frame coordinates)."""
+        h, w = self.f.shape[1:]
+        x0 = int(max(points[:, 0].min() - pad - origin[0], 0))
+        y0 = int(max(points[:, 1].min() - pad - origin[1], 0))
+        x1 = int(min(points[:, 0].max() + pad - origin[0] + 1, w))
+        y1 = int(min(points[:, 1].max() + pad - origin[1] + 1, h))
+        return slice(y0, max(y1, y0)), slice(x0, max(x1, x0))
+
+    def commit(self) -> None:
+        self.f += 0.5
+        np.clip(self.f, 0, 255, out=self.f)
+        self.roi[...] = self.f.transpose(1, 2, 0)

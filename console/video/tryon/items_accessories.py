@@ -13,7 +13,7 @@ import numpy as np
 
 from . import geometry as g
 from .base import Property, Renderer, Tracking, register
-from .blend import composite, feather, fill, hex_to_bgr, illumination, roi_box, stroke
+from .blend import Canvas, feather, fill, hex_to_bgr, illumination, roi_box, stroke
 
 EARRING_STYLES = ("pearl", "drop", "hoop")
 
@@ -87,6 +87,7 @@ class Earrings(Renderer):
                 continue
             x0, y0, x1, y1 = box
             roi = image[y0:y1, x0:x1]
+            cv = Canvas(roi)
             size_hw, o = roi.shape[:2], (x0, y0)
             if style == "hoop":
                 r = k * 0.075
@@ -94,26 +95,31 @@ class Earrings(Renderer):
                 ring = np.array([c + [r * math.cos(t), r * math.sin(t)] for t in np.linspace(0, 2 * math.pi, 40)])
                 width = max(1.5, k * 0.012)
                 m = stroke(size_hw, ring, o, width, closed=True).astype(np.float32) / 255.0
-                composite(roi, metal * illum * 0.8, m * vis)
+                cv.over(metal * illum * 0.8, m * vis)
                 hi = stroke(size_hw, ring[22:34] - [0, 0], o, max(1, width * 0.4)).astype(np.float32) / 255.0
-                composite(roi, np.minimum(metal * 1.3 + 40, 255) * illum, hi * 0.7 * vis)
+                cv.over(np.minimum(metal * 1.3 + 40, 255) * illum, hi * 0.7 * vis)
+                cv.commit()
                 continue
             stud_r = k * (0.022 if style == "pearl" else 0.014)
             col, cover = _sphere(size_hw, lobe, stud_r, o, gem if style == "pearl" else metal, illum)
-            composite(roi, col, cover * vis)
+            cv.over(col, cover * vis)
+            if style != "drop":
+                cv.commit()
+                continue
             if style == "drop":
                 chain_end = lobe + [0.0, k * 0.07]
                 chain = stroke(size_hw, np.vstack([lobe, chain_end]), o, max(1.0, k * 0.006))
-                composite(roi, metal * illum * 0.9, chain.astype(np.float32) / 255.0 * vis)
+                cv.over(metal * illum * 0.9, chain.astype(np.float32) / 255.0 * vis)
                 # Teardrop: a ball with a tapered top.
                 rr = k * 0.032
                 centre = chain_end + [0.0, rr * 1.6]
                 col, cover = _sphere(size_hw, centre, rr, o, gem, illum)
                 tip = fill(size_hw, [np.array([chain_end, centre + [-rr * 0.8, -rr * 0.55], centre + [rr * 0.8, -rr * 0.55]])], o)
                 cover = np.maximum(cover, feather(tip, 0.5) * (cover.max() > 0))
-                composite(roi, col, cover * vis)
+                cv.over(col, cover * vis)
                 setting = stroke(size_hw, np.vstack([chain_end, chain_end + [0, rr * 0.4]]), o, max(1.0, k * 0.01))
-                composite(roi, metal * illum, setting.astype(np.float32) / 255.0 * vis)
+                cv.over(metal * illum, setting.astype(np.float32) / 255.0 * vis)
+                cv.commit()
 
 
 def head_frame(lm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -173,6 +179,7 @@ class Headband(Renderer):
             return
         x0, y0, x1, y1 = box
         roi = image[y0:y1, x0:x1]
+        cv = Canvas(roi)
         size_hw, o = roi.shape[:2], (x0, y0)
         illum = illumination(tracking.scene_luma)
         col = np.array(hex_to_bgr(self.props["color"]), np.float32) * illum
@@ -183,11 +190,12 @@ class Headband(Renderer):
         # The ends go round the back of the head: fade them instead of a hard cut.
         band *= 1.0 - np.clip((ly - 0.05) / 0.15, 0, 1) * 0.85
         shadow = np.roll(band_u8, max(1, int(fw * 0.012)), axis=0)
-        composite(roi, (0.0, 0.0, 0.0), feather(shadow, fw * 0.01) * 0.3 * face.alpha)
-        composite(roi, col, band * face.alpha)
+        cv.over((0.0, 0.0, 0.0), feather(shadow, fw * 0.01) * 0.3 * face.alpha)
+        cv.over(col, band * face.alpha)
         hi_line = _to_image(centre_line[6:-6] - normal[6:-6] * half[6:-6] * 0.45, frame)
         hi = stroke(size_hw, hi_line, o, max(1, fw * 0.012))
-        composite(roi, np.minimum(col + 80 * illum, 255), feather(hi, 0.8) * 0.35 * face.alpha)
+        cv.over(np.minimum(col + 80 * illum, 255), feather(hi, 0.8) * 0.35 * face.alpha)
+        cv.commit()
 
 
 @register
@@ -220,6 +228,7 @@ class Hat(Renderer):
             return
         x0, y0, x1, y1 = box
         roi = image[y0:y1, x0:x1]
+        cv = Canvas(roi)
         size_hw, o = roi.shape[:2], (x0, y0)
         illum = illumination(tracking.scene_luma)
         col = np.array(hex_to_bgr(self.props["color"]), np.float32) * illum
@@ -234,13 +243,14 @@ class Hat(Renderer):
             shade = shade * rib[..., None]
         brim_img = _to_image(brim, frame)
         back = feather(fill(size_hw, [brim_img], o), 0.6) * (ly < base_y)
-        composite(roi, col * 0.78, back * a)
-        composite(roi, np.clip(col * shade, 0, 255), feather(fill(size_hw, [crown_img], o), 0.6) * a)
+        cv.over(col * 0.78, back * a)
+        cv.over(np.clip(col * shade, 0, 255), feather(fill(size_hw, [crown_img], o), 0.6) * a)
         band_local = np.vstack([_arc(0.0, base_y, 0.62 * s, 0.6 * s, 180, 360)[[0, -1]], [[0.62 * s, base_y - 0.09 * s], [-0.62 * s, base_y - 0.09 * s]]])
         if not beanie:
             band = fill(size_hw, [_to_image(band_local, frame)], o)
-            composite(roi, band_col, feather(band, 0.6) * (ly < base_y) * a)
+            cv.over(band_col, feather(band, 0.6) * (ly < base_y) * a)
         front = feather(fill(size_hw, [brim_img], o), 0.6) * (ly >= base_y - 0.005)
-        composite(roi, np.clip(col * (0.92 if beanie else 0.86), 0, 255), front * a)
+        cv.over(np.clip(col * (0.92 if beanie else 0.86), 0, 255), front * a)
         rim_line = stroke(size_hw, brim_img[:21], o, max(1.0, frame[3] * 0.006))
-        composite(roi, col * 0.6, rim_line.astype(np.float32) / 255.0 * 0.6 * a)
+        cv.over(col * 0.6, rim_line.astype(np.float32) / 255.0 * 0.6 * a)
+        cv.commit()

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import geometry as g
 from .base import Property, Renderer, Tracking, register
-from .blend import composite, feather, fill, hex_to_bgr, illumination, roi_box, stroke
+from .blend import Canvas, feather, fill, hex_to_bgr, illumination, roi_box, stroke
 
 STYLES = ("round", "rectangle", "cat-eye", "aviator")
 
@@ -89,6 +89,7 @@ class Glasses(Renderer):
             return
         x0, y0, x1, y1 = box
         roi = image[y0:y1, x0:x1]
+        cv = Canvas(roi)
         size_hw = roi.shape[:2]
         o = (x0, y0)
         illum = illumination(tracking.scene_luma)
@@ -96,28 +97,34 @@ class Glasses(Renderer):
         lens_bgr = np.array(hex_to_bgr(self.props["lens_color"]), np.float32) * illum
         a = face.alpha
 
+        lens_box = cv.box(np.vstack(lenses), 2, o)
+        front_box = cv.box(np.vstack([*lenses, *hinges]), weight * 2 + 2, o)
+
         # Lenses: a tint with a soft diagonal reflection, a bit stronger at the top for sunglasses.
         lens_mask = feather(fill(size_hw, lenses, o), 0.5)
         opacity = float(self.props["lens_opacity"])
         if opacity > 0:
             yy = (np.arange(size_hw[0], dtype=np.float32)[:, None] + y0 - eye_l[1]) / max(ipd, 1)
             grad = np.clip(1.1 - 0.5 * (yy + 0.3), 0.7, 1.15) if opacity > 0.3 else 1.0
-            composite(roi, lens_bgr, lens_mask * opacity * grad * a)
+            cv.over(lens_bgr, lens_mask * (opacity * a) * grad, lens_box)
         xx = np.arange(size_hw[1], dtype=np.float32)[None, :] + x0
         yy2 = np.arange(size_hw[0], dtype=np.float32)[:, None] + y0
         band = np.abs(((xx - eye_l[0]) * 0.8 + (yy2 - eye_l[1])) / ipd % 1.0 - 0.35)
         sheen = np.clip(1.0 - band / 0.07, 0, 1) * 0.10
-        composite(roi, (255.0 * illum,) * 3, lens_mask * sheen * a)
+        cv.over((255.0 * illum,) * 3, lens_mask * sheen * a, lens_box)
 
         # Temple arms: the far one only where the face does not cover it.
-        face_cover = feather(fill(size_hw, [lm[g.FACE_OVAL, :2]], o), 1.0)
+        face_cover = None
         far_side = 1 if pose.yaw > 0 else 0
         for side in (0, 1):
             arm = stroke(size_hw, np.vstack([hinges[side], ears[side]]), o, weight * 0.9)
-            m = arm.astype(np.float32) / 255.0
+            m = arm.astype(np.float32) * (1.0 / 255.0)
             if side == far_side or abs(pose.yaw) < 8:
+                if face_cover is None:
+                    face_cover = feather(fill(size_hw, [lm[g.FACE_OVAL, :2]], o), 1.0)
                 m *= 1.0 - face_cover
-            composite(roi, frame_bgr * 0.85, m * a)
+            if m.max() > 0.01:  # facing the camera both arms are behind the head: nothing to draw
+                cv.over(frame_bgr * 0.85, m * a, cv.box(np.vstack([hinges[side], ears[side]]), weight + 2, o))
 
         # A faint contact shadow under the rims sells the depth.
         rims = np.zeros(size_hw, np.uint8)
@@ -128,11 +135,12 @@ class Glasses(Renderer):
         for end in ends:  # the end pieces sit in front of the face, always visible
             rims = np.maximum(rims, stroke(size_hw, end, o, weight * 1.3))
         shadow_src = np.roll(rims, max(1, int(weight * 0.8)), axis=0)
-        composite(roi, (0.0, 0.0, 0.0), feather(shadow_src, weight * 0.8) * 0.22 * a)
-        composite(roi, frame_bgr, rims.astype(np.float32) / 255.0 * a)
+        cv.over((0.0, 0.0, 0.0), feather(shadow_src, weight * 0.8) * (0.22 * a), front_box)
+        cv.over(frame_bgr, rims.astype(np.float32) * (a / 255.0), front_box)
         # Highlight along the upper edge of each rim (acetate/metal catching the light).
         hi = np.zeros(size_hw, np.uint8)
         for lens in lenses:
             top = lens[outline[:, 1] < -0.25]
             hi = np.maximum(hi, stroke(size_hw, top - v * weight * 0.3, o, max(1, weight * 0.3)))
-        composite(roi, np.minimum(frame_bgr + 90 * illum, 255), hi.astype(np.float32) / 255.0 * 0.35 * a)
+        cv.over(np.minimum(frame_bgr + 90 * illum, 255), hi.astype(np.float32) * (0.35 * a / 255.0), front_box)
+        cv.commit()
