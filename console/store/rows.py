@@ -6,8 +6,10 @@ Runs on the writer thread, so `enqueue_batch` on the caller's side stays a queue
 from __future__ import annotations
 
 import json
+import math
 import re
-from typing import Any, Iterable, Mapping
+import time
+from typing import Any, Callable, Iterable, Mapping
 
 from console.core.events import Action, Event
 
@@ -29,7 +31,9 @@ INSERT_ACTION = (
 )
 
 _SECRET_KEY = re.compile(
-    r"(secret|token|password|passwd|cookie|credential|auth(?!or)|api[_-]?key|private[_-]?key|stream[_-]?key|session[_-]?id$|signature)", re.I
+    r"(secret|token|password|passwd|cookie|credential|auth(?!or)|signature"
+    r"|api[_-]?key|private[_-]?key|stream[_-]?key|session[_-]?id$)",
+    re.I,
 )
 
 
@@ -38,23 +42,53 @@ def dumps_detail(detail: Mapping[str, Any]) -> str:
     return json.dumps(dict(detail), sort_keys=False, ensure_ascii=False)
 
 
+def _json_or_fallback(dump: Callable[[], str], get_value: Callable[[], Any]) -> str:
+    """Provider or engine bugs (a set, a datetime in a payload) must cost one field, not the log."""
+    try:
+        return dump()
+    except (TypeError, ValueError):
+        value = get_value()
+        try:
+            return json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):  # e.g. a circular structure
+            return json.dumps({"unserialisable": repr(value)[:500]}, ensure_ascii=False)
+
+
+def _ts(value: Any) -> float:
+    try:
+        ts = float(value)
+    except (TypeError, ValueError):
+        return time.time()
+    return ts if math.isfinite(ts) else time.time()
+
+
+def _text(value: Any) -> str | None:
+    # NULL, not '': an id-less event must never be mistaken for a duplicate of another.
+    return None if value is None or value == "" else str(value)
+
+
 def split_rows(
     session_id: int, events: Iterable[Event]
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """(event rows, action rows) for one enqueued batch, in arrival order."""
+    """(event rows, action rows) for one enqueued batch, in arrival order.
+
+    Values are coerced to what the columns hold, so one malformed event can't make the
+    database refuse the whole batch.
+    """
     event_rows: list[tuple[Any, ...]] = []
     action_rows: list[tuple[Any, ...]] = []
     for ev in events:
         if isinstance(ev, Action):
+            detail = ev.detail
             action_rows.append(
                 (
                     session_id,
-                    ev.ts,
-                    ev.name,
+                    _ts(ev.ts),
+                    str(ev.name),
                     str(ev.source),
-                    dumps_detail(ev.detail),
-                    ev.platform,
-                    ev.msg_id or None,
+                    _json_or_fallback(lambda: dumps_detail(detail), lambda: dict(detail)),
+                    _text(ev.platform),
+                    _text(ev.msg_id),
                 )
             )
             continue
@@ -63,16 +97,22 @@ def split_rows(
             (
                 session_id,
                 ev.kind,
-                ev.platform,
-                # NULL, not '': an id-less event must never be mistaken for a duplicate.
-                ev.msg_id or None,
-                ev.ts,
-                viewer.id if viewer else None,
-                viewer.name[:MAX_NAME_CHARS] if viewer else None,
-                ev.payload_json(),
+                _text(ev.platform),
+                _text(ev.msg_id),
+                _ts(ev.ts),
+                _text(viewer.id) if viewer else None,
+                str(viewer.name)[:MAX_NAME_CHARS] if viewer else None,
+                _json_or_fallback(ev.payload_json, lambda: _payload_or_repr(ev)),
             )
         )
     return event_rows, action_rows
+
+
+def _payload_or_repr(ev: Event) -> Any:
+    try:
+        return ev.payload()
+    except Exception:  # noqa: BLE001 — a broken payload() is a bug to log, not a lost event
+        return {"unserialisable": repr(ev)[:500]}
 
 
 def scrub_secrets(meta: Any) -> tuple[Any, list[str]]:

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -29,6 +29,7 @@ from console.core.clock import Clock, SystemClock
 from console.core.events import Event
 
 from . import rows
+from .batch import Batch, commit
 from .errors import describe_open_error, describe_write_error
 from .schema import migrate
 
@@ -62,6 +63,8 @@ class StoreStats:
     """Re-delivered platform messages ignored by the (session, platform, msg_id) dedupe."""
     dropped: int = 0
     """Events that arrived with no session open (before start or after end/close)."""
+    rejected: int = 0
+    """Rows the database refused outright (see batch.commit); logged, never retried."""
     session_id: int | None = None
 
 
@@ -74,21 +77,6 @@ def default_connect(path: Path) -> sqlite3.Connection:
     # NORMAL in WAL mode: a power cut may lose the last commits, never corrupts the file.
     conn.execute("PRAGMA synchronous=NORMAL")
     return conn
-
-
-@dataclass
-class _Batch:
-    sessions: list[tuple[Any, ...]] = field(default_factory=list)
-    events: list[tuple[Any, ...]] = field(default_factory=list)
-    actions: list[tuple[Any, ...]] = field(default_factory=list)
-    ends: list[tuple[float, int]] = field(default_factory=list)
-    waiters: list[threading.Event] = field(default_factory=list)
-    urgent: bool = False
-    """A flush or close is waiting: write now instead of waiting out the window."""
-
-    @property
-    def rows(self) -> int:
-        return len(self.sessions) + len(self.events) + len(self.actions) + len(self.ends)
 
 
 class SessionStore:
@@ -135,6 +123,7 @@ class SessionStore:
         self._written = 0
         self._duplicates = 0
         self._dropped = 0
+        self._rejected = 0
         self._batches = 0
         self._last_error: str | None = None
         self._failing = False
@@ -216,12 +205,13 @@ class SessionStore:
             return StoreStats(
                 path=self.path,
                 written=self._written,
-                pending=self._accepted - self._written - self._duplicates,
+                pending=self._accepted - self._written - self._duplicates - self._rejected,
                 batches=self._batches,
                 last_error=self._last_error,
                 failing=self._failing,
                 duplicates=self._duplicates,
                 dropped=self._dropped,
+                rejected=self._rejected,
                 session_id=self._session,
             )
 
@@ -252,11 +242,14 @@ class SessionStore:
 
     # -- writer thread ----------------------------------------------------------------------
 
-    def _take(self, op: str, arg: Any, batch: _Batch) -> float | None:
+    def _take(self, op: str, arg: Any, batch: Batch) -> float | None:
         """Fold one queued op into `batch`; returns a close deadline if this is the stop op."""
         if op == "events":
             session_id, events = arg
-            ev_rows, act_rows = rows.split_rows(session_id, events)
+            try:
+                ev_rows, act_rows = rows.split_rows(session_id, events)
+            except Exception:  # noqa: BLE001 — not an Event at all, or a broken subclass
+                ev_rows, act_rows = self._split_one_by_one(session_id, events)
             batch.events.extend(ev_rows)
             batch.actions.extend(act_rows)
         elif op == "start":
@@ -271,8 +264,36 @@ class SessionStore:
             return arg
         return None
 
+    def _split_one_by_one(self, session_id: int, events: Sequence[Event]) -> tuple[list, list]:
+        ev_rows: list = []
+        act_rows: list = []
+        for ev in events:
+            try:
+                one_ev, one_act = rows.split_rows(session_id, (ev,))
+            except Exception:  # noqa: BLE001
+                log.exception("session log: cannot log %.200r", ev)
+                with self._lock:
+                    self._rejected += 1
+                continue
+            ev_rows += one_ev
+            act_rows += one_act
+        return ev_rows, act_rows
+
     def _run(self) -> None:
-        batch = _Batch()
+        try:
+            self._loop()
+        except BaseException as exc:  # noqa: BLE001 — last resort: say so instead of going quiet
+            log.exception("session log writer stopped")
+            self._report(
+                f"The session log stopped saving after an internal error ({exc}). Restart the "
+                f"app after the show; events from now on are not being saved.",
+                exc,
+            )
+        finally:
+            self._close_connection()
+
+    def _loop(self) -> None:
+        batch = Batch()
         stop_deadline: float | None = None
         attempt = 0
         retry_at = 0.0
@@ -311,49 +332,29 @@ class SessionStore:
                 attempt = 0
                 for waiter in batch.waiters:
                     waiter.set()
-                batch = _Batch()
+                batch = Batch()
                 if stop_deadline is not None:
-                    break
+                    return
                 continue
 
             attempt += 1
             retry_at = time.monotonic() + BACKOFF_S[min(attempt - 1, len(BACKOFF_S) - 1)]
             if stop_deadline is not None and retry_at > stop_deadline:
                 self._give_up(batch)
-                break
-        self._close_connection()
+                return
 
-    def _write(self, batch: _Batch) -> bool:
+    def _write(self, batch: Batch) -> bool:
         if not batch.rows:
             return True
-        conn = self._conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            if batch.sessions:
-                conn.executemany(
-                    "INSERT INTO sessions (id, platform, started_at, ended_at, is_demo, meta, "
-                    "app_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    batch.sessions,
-                )
-            inserted = 0
-            if batch.events:
-                inserted = conn.executemany(rows.INSERT_EVENT, batch.events).rowcount
-            if batch.actions:
-                conn.executemany(rows.INSERT_ACTION, batch.actions)
-            if batch.ends:
-                conn.executemany("UPDATE sessions SET ended_at = ? WHERE id = ?", batch.ends)
-            conn.execute("COMMIT")
+            done = commit(self._conn, batch)
         except (sqlite3.Error, OSError) as exc:
-            try:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # a failed rollback leaves nothing committed either way
             self._report(describe_write_error(exc, self.path), exc)
             return False
         with self._lock:
-            self._written += inserted + len(batch.actions)
-            self._duplicates += len(batch.events) - inserted
+            self._written += done.written
+            self._duplicates += done.duplicates
+            self._rejected += done.rejected
             self._batches += 1
             recovered = self._failing
             self._failing = False
@@ -374,7 +375,7 @@ class SessionStore:
         except Exception:  # noqa: BLE001 — a broken error banner must not stop the writer
             log.exception("session log on_error callback failed")
 
-    def _give_up(self, batch: _Batch) -> None:
+    def _give_up(self, batch: Batch) -> None:
         lost = len(batch.events) + len(batch.actions)
         self._report(
             f"The session log could not be saved before closing: {lost} events were not "
