@@ -181,3 +181,22 @@ def test_demo_camera_face_is_found_and_roll_followed():
     # getRotationMatrix2D's positive angle turns the picture anticlockwise: eye-line angle falls.
     corr = np.corrcoef(rolls, demo_rolls)[0, 1]
     assert corr < -0.8, corr
+
+
+def test_still_head_skips_every_other_inference_moving_head_does_not(portrait):
+    from console.video.tryon.face_tracker import FaceTracker
+
+    tracker = FaceTracker()
+    for i in range(30):
+        track = tracker.update(portrait, None, i * 33)
+    assert track is not None and track.alpha == 1.0
+    assert 0.4 < tracker.skipped / 30 <= 0.5  # never two skips in a row
+    tracker.close()
+
+    tracker = FaceTracker()
+    h, w = portrait.shape[:2]
+    for i in range(30):
+        shift = np.float32([[1, 0, 6 * i % 60 - 30], [0, 1, 0]])  # 6 px a frame: a moving head
+        tracker.update(cv2.warpAffine(portrait, shift, (w, h), borderMode=cv2.BORDER_REFLECT), None, i * 33)
+    assert tracker.skipped <= 3
+    tracker.close()
