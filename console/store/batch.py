@@ -31,6 +31,8 @@ class Batch:
     waiters: list[threading.Event] = field(default_factory=list)
     urgent: bool = False
     """A flush or close is waiting: write now instead of waiting out the window."""
+    oldest: float = float("inf")
+    """time.monotonic() when the oldest events in this batch were enqueued."""
 
     @property
     def rows(self) -> int:

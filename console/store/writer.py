@@ -65,6 +65,8 @@ class StoreStats:
     """Events that arrived with no session open (before start or after end/close)."""
     rejected: int = 0
     """Rows the database refused outright (see batch.commit); logged, never retried."""
+    last_latency_s: float | None = None
+    """For the last committed batch: seconds from its oldest event's arrival to on-disk."""
     session_id: int | None = None
 
 
@@ -127,6 +129,8 @@ class SessionStore:
         self._batches = 0
         self._last_error: str | None = None
         self._failing = False
+        self._commit_estimate = 0.1 * self._window  # until real commits have been timed
+        self._latency: float | None = None
 
         self._thread = threading.Thread(target=self._run, name="session-log-writer", daemon=True)
         self._thread.start()
@@ -186,7 +190,7 @@ class SessionStore:
                 dropped = True
             else:
                 self._accepted += len(batch)
-                self._queue.put(("events", (self._session, batch)))
+                self._queue.put(("events", (self._session, batch, time.monotonic())))
                 dropped = False
         if dropped:
             log.warning("session log: %d events arrived with no session open", len(batch))
@@ -212,6 +216,7 @@ class SessionStore:
                 duplicates=self._duplicates,
                 dropped=self._dropped,
                 rejected=self._rejected,
+                last_latency_s=self._latency,
                 session_id=self._session,
             )
 
@@ -245,7 +250,8 @@ class SessionStore:
     def _take(self, op: str, arg: Any, batch: Batch) -> float | None:
         """Fold one queued op into `batch`; returns a close deadline if this is the stop op."""
         if op == "events":
-            session_id, events = arg
+            session_id, events, enqueued_at = arg
+            batch.oldest = min(batch.oldest, enqueued_at)
             try:
                 ev_rows, act_rows = rows.split_rows(session_id, events)
             except Exception:  # noqa: BLE001 — not an Event at all, or a broken subclass
@@ -300,7 +306,11 @@ class SessionStore:
         while True:
             if stop_deadline is None and not batch.rows and not batch.waiters:
                 stop_deadline = self._take(*self._queue.get(), batch) or stop_deadline
-            window_end = time.monotonic() + self._window
+            # The window counts from when the oldest event was enqueued and leaves room for
+            # the commit itself, so an event is on disk within `batch_window_s` of arriving.
+            started = batch.oldest if batch.oldest != float("inf") else time.monotonic()
+            # 10 % margin: thread hand-offs and the GIL add a few ms the estimate does not see.
+            window_end = started + 0.9 * self._window - self._commit_estimate
             # Gather until the window closes; while failing, until the next retry is due.
             until = max(window_end, retry_at) if attempt else window_end
             while stop_deadline is None and (attempt or not batch.urgent):
@@ -346,16 +356,25 @@ class SessionStore:
     def _write(self, batch: Batch) -> bool:
         if not batch.rows:
             return True
+        began = time.monotonic()
         try:
             done = commit(self._conn, batch)
         except (sqlite3.Error, OSError) as exc:
             self._report(describe_write_error(exc, self.path), exc)
             return False
+        finished = time.monotonic()
+        # Smoothed, and never more than half the window: a one-off slow commit (a WAL
+        # checkpoint) must not shrink the next batches to nothing.
+        self._commit_estimate = min(
+            0.7 * self._commit_estimate + 0.3 * (finished - began), self._window / 2
+        )
         with self._lock:
             self._written += done.written
             self._duplicates += done.duplicates
             self._rejected += done.rejected
             self._batches += 1
+            if batch.oldest != float("inf"):
+                self._latency = finished - batch.oldest
             recovered = self._failing
             self._failing = False
         if recovered:
