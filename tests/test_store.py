@@ -63,6 +63,7 @@ def test_many_small_batches_land_in_few_transactions_and_nothing_is_lost(db_path
     # 100 enqueue calls, a 250 ms window: a handful of transactions, not one per call.
     assert 1 <= batch_commits <= 10
     assert stats.batches == batch_commits + 1  # + the session row
+    assert stats.last_latency_s is not None and stats.last_latency_s >= 0
 
 
 def test_close_right_after_enqueue_flushes_everything(db_path):

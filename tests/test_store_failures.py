@@ -161,3 +161,20 @@ def test_log_from_a_newer_app_is_refused(tmp_path):
     conn.close()
     with pytest.raises(schema.SchemaTooNew, match="newer version of Live Console"):
         SessionStore(path)
+
+
+def test_close_during_a_long_backoff_still_returns_within_its_timeout(tmp_path, monkeypatch):
+    from console.store import writer
+
+    monkeypatch.setattr(writer, "BACKOFF_S", (30.0,))  # next retry far beyond the close timeout
+    path = tmp_path / "slow.db"
+    errors, disk = Errors(), CapturedConnect()
+    store = SessionStore(path, on_error=errors, connect=disk)
+    store.start_session("demo")
+    assert store.flush()
+    disk.fill_disk()
+    store.enqueue_batch(comments(500))
+    assert errors.arrived.wait(10)
+    store.close(timeout=0.3)
+    assert not store._thread.is_alive()
+    assert "could not be saved before closing: 500 events" in errors.messages[-1]

@@ -327,7 +327,7 @@ class SessionStore:
             if stop_deadline is not None:
                 if attempt:
                     # Nothing new can be queued once closing, so waiting here is safe.
-                    time.sleep(max(0.0, retry_at - time.monotonic()))
+                    time.sleep(max(0.0, min(retry_at, stop_deadline) - time.monotonic()))
                 # Closing: take everything already queued.
                 while True:
                     try:
