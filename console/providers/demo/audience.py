@@ -96,7 +96,7 @@ class Audience:
         self.rate = float(rate)
         initial = default_viewers(rate) if viewers is None else max(0, int(viewers))
         self._base_viewers = max(initial, 1)
-        self.crowd = Crowd(rng, zh_ratio, max_known=max(initial * 4, 1000))
+        self.crowd = Crowd(rng, zh_ratio, max_known=max(initial * 2, 1000))
         for _ in range(initial):
             self.crowd.join()
         self._products = {p.sku: p for p in products}

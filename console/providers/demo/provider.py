@@ -76,6 +76,10 @@ class DemoProvider(Provider):
         self._actions: collections.deque[Action] = collections.deque()
         self.tick_s = START_TICK_S
         self.running = False
+        self.steps = 0
+        self.step_seconds = 0.0
+        """Loop time spent in step + publish, summed (for `bench events`)."""
+        self.max_step_seconds = 0.0
 
     def status_text(self) -> str:
         return f"{self.display_name} · {self.audience.rate:g} events/s · seed {self.audience.seed}"
@@ -97,7 +101,11 @@ class DemoProvider(Provider):
                 events = self.audience.step(min(started - last, MAX_CATCH_UP_S))
                 last = started
                 hub.publish_batch(events)
-                self._adapt(clock.monotonic() - started)
+                spent = clock.monotonic() - started
+                self.steps += 1
+                self.step_seconds += spent
+                self.max_step_seconds = max(self.max_step_seconds, spent)
+                self._adapt(spent)
         finally:
             self.running = False
             hub.unsubscribe(sub)
