@@ -298,11 +298,17 @@ def test_tryon_on_air_brings_shade_questions_and_praise_that_decay():
     assert tryon_talk(late) < tryon_talk(early) / 4  # the reaction decays
 
 
-def test_unknown_and_engine_actions_are_ignored():
+def test_unknown_engine_and_malformed_actions_are_ignored():
     aud = Audience(rate=10, seed=21, clock=ManualClock())
-    aud.react(action(act.POLL_VOTE, poll_id="p", viewer_id="x", option=0))
-    aud.react(action("something.new", foo=1))
-    aud.react(action(act.POLL_OPEN, poll_id="p", options=[]))
+    assert aud.react(action(act.POLL_VOTE, poll_id="p", viewer_id="x", option=0)) is False
+    assert aud.react(action("something.new", foo=1)) is False
+    assert aud.react(action(act.TRYON_ON_AIR, skus=[])) is False
+    assert aud.react(action(act.POLL_OPEN, poll_id="p", options=["not a dict"])) is False
+    assert aud.react(action(act.LOTTERY_OPEN, keyword="抽奖", window_s="soon")) is False
+    assert aud.react(action(act.COUNTDOWN_START, seconds=float("nan"), flash_sale=True)) is False
+    assert aud.react(action(act.PRODUCT_CARD, sku="S1", name="围巾", price="free")) is True
+    assert aud.on_air.sku == "S1" and aud.on_air.name_zh == "围巾"
+    assert aud.react(action(act.COUNTDOWN_START, seconds=1e12, flash_sale=True)) is True
     assert len(run(aud, 5)) > 0
 
 

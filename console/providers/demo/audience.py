@@ -12,7 +12,7 @@ reported every few seconds, and a few viewers walk out (last, so nobody speaks a
 
 from __future__ import annotations
 
-import itertools
+import logging
 import math
 import random
 from typing import Sequence
@@ -20,53 +20,28 @@ from typing import Sequence
 from console.core import actions as act
 from console.core.clock import Clock, SystemClock
 from console.core.events import (
-    Action, Comment, Event, Follow, Gift, Join, Leave, Like, Order, Viewer, ViewerCount,
+    Action, Comment, Event, Follow, Gift, Join, Leave, Like, Order, ViewerCount,
 )
 
-from .catalog import DEMO_PRODUCTS, GIFT_WEIGHTS, GIFTS, DemoProduct, product_for
-from .crowd import SEGMENTS, Crowd
+from .catalog import DEMO_PRODUCTS, DemoProduct, product_for
+from .crowd import Crowd
+from .personas import (
+    COMMENT, FOLLOW, GIFT, GIFT_TABLE_SIZE, KIND_CUM, KINDS, INTENT_CUM, LIKE, LIKE_COUNTS, LIKE_CUM,
+    SEGMENT_ACTIVITY, draw_gift_table,
+)
 from .phrases import (
     CARD_QUESTIONS, COUPON_AFTER, DRAW_REACTIONS, FLASH_CHANTS, INTENTS, TRYON_REACTIONS,
     WAIT_CHANTS,
 )
 from .reactions import (
     Buzz, Planned, Reaction, coupon_plans, lottery_plan, order_plan, poll_plan, product_texts,
+    seconds_from,
 )
 from .textbank import TextBank
 
+log = logging.getLogger(__name__)
+
 PLATFORM = "demo"
-
-COMMENT, LIKE, GIFT, FOLLOW, ORDER = range(5)
-_KINDS = (COMMENT, LIKE, GIFT, FOLLOW, ORDER)
-
-SEGMENT_ACTIVITY: tuple[float, ...] = (0.4, 2.0, 1.0)
-"""Events per viewer relative to each other: new viewers are quiet, regulars chatty."""
-
-SEGMENT_KIND_WEIGHTS: tuple[tuple[float, ...], ...] = (
-    # comment, like, gift, follow, order
-    (0.56, 0.34, 0.015, 0.075, 0.01),   # new: asks basics, follows
-    (0.42, 0.54, 0.03, 0.0, 0.01),      # active: chatty, likes a lot
-    (0.55, 0.20, 0.07, 0.02, 0.16),     # high value: detailed questions, gifts, buys
-)
-
-SEGMENT_INTENT_WEIGHTS: tuple[tuple[float, ...], ...] = (
-    # greet price size shade ship buy intent praise complain chatter detail spam
-    (15, 20, 8, 7, 12, 12, 5, 8, 3, 7, 0, 3),
-    (3, 5, 3, 4, 3, 2, 20, 25, 5, 28, 0, 2),
-    (2, 6, 8, 10, 6, 4, 14, 12, 3, 5, 30, 0),
-)
-
-LIKE_COUNTS: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 50)
-LIKE_WEIGHTS: tuple[tuple[float, ...], ...] = (
-    (60, 20, 10, 6, 3, 1, 0), (25, 20, 15, 15, 12, 9, 4), (50, 20, 12, 10, 5, 2, 1),
-)
-GIFT_COUNT_CHOICES: tuple[int, ...] = (1, 2, 3, 5, 10, 66, 99)
-GIFT_COUNT_WEIGHTS: tuple[float, ...] = (70, 8, 6, 6, 6, 3, 1)
-GIFT_TABLE_SIZE = 4096
-
-_KIND_CUM = [tuple(itertools.accumulate(w)) for w in SEGMENT_KIND_WEIGHTS]
-_INTENT_CUM = [tuple(itertools.accumulate(w)) for w in SEGMENT_INTENT_WEIGHTS]
-_LIKE_CUM = [tuple(itertools.accumulate(w)) for w in LIKE_WEIGHTS]
 
 CHURN_SHARE = 0.2
 """Share of the event budget spent on joins and leaves."""
@@ -109,7 +84,7 @@ class Audience:
         self._storm_until = -1.0
         self._seq = 0
         self.generated = 0
-        self._gift_table = self._draw_gift_table()
+        self._gift_table = draw_gift_table(rng)
 
     # --- public ---------------------------------------------------------------------------
 
@@ -133,8 +108,19 @@ class Audience:
         self.generated += len(out)
         return out
 
-    def react(self, action: Action) -> None:
-        """Start the room's response to a host action (unknown names are ignored)."""
+    def react(self, action: Action) -> bool:
+        """Start the room's response to a host action; False if it was ignored.
+
+        Unknown names are ignored, and so is an action whose detail does not follow
+        core/actions.py: a malformed action must not end the demo show.
+        """
+        try:
+            return self._react(action)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            log.warning("demo audience ignored %s with unusable detail: %s", action.name, exc)
+            return False
+
+    def _react(self, action: Action) -> bool:
         d, t, rng, crowd = action.detail, self._t, self._rng, self.crowd
         chat = max(0.5, 0.2 * self.rate)
         name = action.name
@@ -147,7 +133,7 @@ class Audience:
         elif name == act.COUPON_DROP:
             self._reactions += coupon_plans(t, d, crowd, rng, COUPON_AFTER)
         elif name == act.COUNTDOWN_START:
-            seconds = float(d.get("seconds") or 10.0)
+            seconds = seconds_from(d.get("seconds"), 10.0)
             if d.get("flash_sale"):
                 product = self._product(d.get("sku")) if d.get("sku") else self.on_air
                 self.on_air = product
@@ -164,9 +150,13 @@ class Audience:
             self._reactions.append(Buzz(t, chat, 10.0, texts, (1.5, 1.0, 1.5)))
         elif name == act.TRYON_ON_AIR:
             products = [self._product(s) for s in d.get("skus") or () if s]
-            if products:
-                texts = product_texts(TRYON_REACTIONS, products, rng, per_template=2)
-                self._reactions.append(Buzz(t, chat, 12.0, texts, (1.0, 1.5, 1.5)))
+            if not products:
+                return False
+            texts = product_texts(TRYON_REACTIONS, products, rng, per_template=2)
+            self._reactions.append(Buzz(t, chat, 12.0, texts, (1.0, 1.5, 1.5)))
+        else:
+            return False
+        return True
 
     # --- internals ------------------------------------------------------------------------
 
@@ -278,11 +268,11 @@ class Audience:
             if not c:
                 continue
             who[s] = iter(rng.choices(crowd.present[s], k=c))
-            kinds = rng.choices(_KINDS, cum_weights=_KIND_CUM[s], k=c)
+            kinds = rng.choices(KINDS, cum_weights=KIND_CUM[s], k=c)
             what[s] = iter(kinds)
-            why[s] = iter(rng.choices(INTENTS, cum_weights=_INTENT_CUM[s],
+            why[s] = iter(rng.choices(INTENTS, cum_weights=INTENT_CUM[s],
                                       k=kinds.count(COMMENT)))
-            likes[s] = iter(rng.choices(LIKE_COUNTS, cum_weights=_LIKE_CUM[s],
+            likes[s] = iter(rng.choices(LIKE_COUNTS, cum_weights=LIKE_CUM[s],
                                         k=kinds.count(LIKE)))
         storm = 4 if self._t <= self._storm_until else 1
 
@@ -319,17 +309,3 @@ class Audience:
                                  round(product.price * qty, 2)))
         self._seq = seq
         return ts
-
-    def _draw_gift_table(self) -> tuple[tuple[tuple[str, int, float], ...], ...]:
-        """Per segment, a table of (gift, count, value) drawn once; ticks index it at random."""
-        rng = self._rng
-        tables = []
-        for seg in SEGMENTS:
-            rows = []
-            for gift in rng.choices(GIFTS, weights=GIFT_WEIGHTS[seg], k=GIFT_TABLE_SIZE):
-                # Nobody sends 99 carnivals: big gifts come one at a time.
-                count = 1 if gift.unit_value >= 50 else rng.choices(
-                    GIFT_COUNT_CHOICES, weights=GIFT_COUNT_WEIGHTS)[0]
-                rows.append((gift.name, count, round(gift.unit_value * count, 2)))
-            tables.append(tuple(rows))
-        return tuple(tables)

@@ -94,6 +94,23 @@ def _lang(crowd: Crowd, idx: int) -> str:
     return "zh" if crowd.zh[idx] else "en"
 
 
+def seconds_from(value: Any, default: float) -> float:
+    """A duration from an action's detail, kept sane (a typo of 1e9 s must not chant forever)."""
+    seconds = float(value) if value not in (None, "") else default
+    if not math.isfinite(seconds):
+        raise ValueError(f"duration {value!r} is not a number of seconds")
+    return min(max(seconds, 0.5), 3600.0)
+
+
+def _typable(keywords: list[str], lang: str) -> list[str]:
+    """English-speaking viewers type "1"/"A", not "一" or a Chinese option name, when they can."""
+    if lang == "en":
+        ascii_only = [k for k in keywords if k.isascii()]
+        if ascii_only:
+            return ascii_only
+    return keywords
+
+
 def _participants(crowd: Crowd, shares: Sequence[float]) -> list[int]:
     return crowd.sample_present(shares)[:MAX_PARTICIPANTS]
 
@@ -119,7 +136,7 @@ def keyword_plan(t0: float, keywords: Sequence[Sequence[str]], window: float, cr
             delay = window + rng.uniform(0.3, 6.0)
         else:
             delay = min(rng.expovariate(1.0 / tau), window * 0.98)
-        keyword = rng.choice(options[choice])
+        keyword = rng.choice(_typable(options[choice], lang))
         if rng.random() < typo:
             items.append(Planned(t0 + delay, idx, typo_of(keyword, rng)))
         else:
@@ -127,7 +144,7 @@ def keyword_plan(t0: float, keywords: Sequence[Sequence[str]], window: float, cr
         if rng.random() < twice:
             if len(options) > 1 and rng.random() < 0.4:
                 choice = rng.randrange(len(options))  # changed their mind
-            again = rng.choice(options[choice])
+            again = rng.choice(_typable(options[choice], lang))
             items.append(Planned(t0 + delay + rng.uniform(0.5, 8.0), idx,
                                  keyword_comment(again, lang, rng)))
     return Plan(items)
@@ -138,14 +155,14 @@ def poll_plan(t0: float, detail: Mapping[str, Any], crowd: Crowd, rng: random.Ra
                 for opt in detail.get("options") or ()]
     # Rooms rarely split evenly: give each option its own pull so a favourite emerges.
     preference = [0.15 + rng.random() ** 2 for _ in keywords]
-    return keyword_plan(t0, keywords, float(detail.get("duration_s") or 30.0), crowd, rng,
+    return keyword_plan(t0, keywords, seconds_from(detail.get("duration_s"), 30.0), crowd, rng,
                         shares=(0.25, 0.6, 0.5), late=0.04, twice=0.06, typo=0.04,
                         preference=preference)
 
 
 def lottery_plan(t0: float, detail: Mapping[str, Any], crowd: Crowd, rng: random.Random) -> Plan:
     keyword = str(detail.get("keyword") or "")
-    return keyword_plan(t0, [[keyword]], float(detail.get("window_s") or 60.0), crowd, rng,
+    return keyword_plan(t0, [[keyword]], seconds_from(detail.get("window_s"), 60.0), crowd, rng,
                         shares=(0.5, 0.85, 0.8), late=0.05, twice=0.12, typo=0.03)
 
 

@@ -100,16 +100,17 @@ _LOOKALIKE = {"1": "l", "0": "o", "2": "z", "a": "s", "e": "r", "o": "p", "i": "
 def keyword_comment(keyword: str, lang: str, rng: random.Random) -> str:
     """A viewer typing `keyword` the way people do; the result always contains it verbatim."""
     roll = rng.random()
-    if roll < 0.55:
+    if roll < 0.6:
         text = keyword
-    elif roll < 0.7:
+    elif roll < 0.75:
         text = keyword + rng.choice(EMOJI)
-    elif roll < 0.8:
+    elif roll < 0.85:
         text = keyword + keyword
-    elif roll < 0.9:
+    elif roll < 0.95:
         text = (f"{keyword}{keyword}{keyword}" if len(keyword) <= 2 else f"{keyword}!")
     else:
-        text = (f"选{keyword}" if lang == "zh" else f"{keyword} please")
+        # Wrapped in words: a strict vote counter may (rightly) not count these.
+        text = (f"选{keyword}" if lang == "zh" else f"vote {keyword}")
     return text[:MAX_COMMENT_CHARS]
 
 
