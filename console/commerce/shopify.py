@@ -127,7 +127,15 @@ class ShopifyDiscounts:
 
     @classmethod
     def from_keyring(cls, shop: str, **kwargs: Any) -> "ShopifyDiscounts":
-        token = load_token(shop)
+        import keyring.errors
+
+        try:
+            token = load_token(shop)
+        except keyring.errors.KeyringError as exc:
+            raise ShopifyRefused(
+                f"The system keychain could not be read ({type(exc).__name__}), so the Shopify "
+                "token is unavailable. Unlock the keychain or set the token again in Settings."
+            ) from None
         if not token:
             raise ShopifyRefused(
                 f"No Shopify access token saved for {shop}. Add it in Settings → Shop "
