@@ -57,6 +57,8 @@ def test_presets_and_config():
         DemoProvider(DemoConfig(zh_ratio=2.0))
     p = DemoProvider(DemoConfig(rate=5, seed=4, viewers=123))
     assert p.audience.present() == 123 and p.audience.seed == 4
+    p.set_rate(PRESETS["busy"])
+    assert p.audience.rate == 150.0 and "150 events/s" in p.status_text()
 
 
 async def test_run_publishes_into_hub_and_stops_cleanly_on_cancel():

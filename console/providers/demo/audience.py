@@ -71,6 +71,7 @@ class Audience:
         self.rate = float(rate)
         initial = default_viewers(rate) if viewers is None else max(0, int(viewers))
         self._base_viewers = max(initial, 1)
+        self._sized_by_rate = viewers is None
         self.crowd = Crowd(rng, zh_ratio, max_known=max(initial * 2, 1000))
         for _ in range(initial):
             self.crowd.join()
@@ -96,7 +97,11 @@ class Audience:
         return self.crowd.count()
 
     def set_rate(self, rate: float) -> None:
+        """Change the rate mid-show; a room sized by its rate then grows or thins out gradually."""
         self.rate = max(0.0, float(rate))
+        if self._sized_by_rate:
+            self._base_viewers = max(default_viewers(self.rate), 1)
+            self.crowd.max_known = max(self.crowd.max_known, self._base_viewers * 2)
 
     def step(self, dt: float) -> list[Event]:
         """Everything the room does in the next `dt` simulated seconds, oldest first."""

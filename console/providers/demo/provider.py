@@ -84,6 +84,10 @@ class DemoProvider(Provider):
     def status_text(self) -> str:
         return f"{self.display_name} · {self.audience.rate:g} events/s · seed {self.audience.seed}"
 
+    def set_rate(self, rate: float) -> None:
+        """Switch preset mid-show (call on the loop thread, like everything touching the UI)."""
+        self.audience.set_rate(rate)
+
     def _on_actions(self, batch: Sequence[Event]) -> None:
         self._actions.extend(e for e in batch if isinstance(e, Action))
 
