@@ -1,0 +1,217 @@
+"""Run-of-show: a TOML file of product segments and timed cues, fired by the clock or the producer.
+
+    title = "Lipstick night"
+    [[segment]]                      # what is on air, in order
+    sku = "LIP-RUBY"
+    name = "Velvet Ruby"
+    duration_s = 30
+    [[cue]]                          # what happens, at an offset from the start of the show
+    id = "vote"
+    at_s = 5
+    action = "open_poll"             # an Interactions method (see CUE_ACTIONS)
+    question = "Which shade next?"
+    options = ["Ruby", "Coral"]
+
+Every other key of a cue is passed to that method; a file that names an unknown action or a
+setting the method does not take is refused at load time, with the cue's id in the message.
+Cues fire with source=CUE, so the log tells the run-of-show apart from the host's clicks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from console.core import actions as A
+from console.core.clock import Clock
+from console.core.events import ActionSource
+
+from .controller import Interactions
+from .outbox import Outbox
+from .results import Result, ok, refused
+
+CUE_ACTIONS = (
+    "open_poll", "close_poll", "start_lottery", "close_lottery_entries", "draw", "reroll",
+    "drop_coupon", "start_countdown", "show_product_card", "pin_comment", "stop", "run_preset",
+)
+_RESERVED = {"id", "at_s", "action", "note"}
+
+
+class ShowFileError(ValueError):
+    """The run-of-show file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    sku: str
+    name: str
+    duration_s: float
+    start_s: float
+    price: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    id: str
+    at_s: float
+    action: str
+    params: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    title: str
+    segments: tuple[Segment, ...]
+    cues: tuple[Cue, ...]
+
+    @property
+    def duration_s(self) -> float:
+        last_cue = max((c.at_s for c in self.cues), default=0.0)
+        return max(sum(s.duration_s for s in self.segments), last_cue)
+
+    def segment_at(self, elapsed_s: float) -> Segment | None:
+        for seg in self.segments:
+            if seg.start_s <= elapsed_s < seg.start_s + seg.duration_s:
+                return seg
+        return None
+
+
+def _check_params(cue_id: str, action: str, params: dict[str, Any]) -> None:
+    method = getattr(Interactions, action)
+    try:
+        inspect.signature(method).bind(None, **params)
+    except TypeError as exc:
+        raise ShowFileError(f"cue {cue_id!r} ({action}): {exc}") from None
+
+
+def parse_show(data: dict[str, Any], name: str = "show") -> Show:
+    segments: list[Segment] = []
+    start = 0.0
+    for i, raw in enumerate(data.get("segment", []), 1):
+        try:
+            duration = float(raw["duration_s"])
+            seg = Segment(str(raw["sku"]), str(raw.get("name", raw["sku"])), duration, start,
+                          float(raw["price"]) if "price" in raw else None)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ShowFileError(f"{name}: segment {i} needs sku and duration_s ({exc})") from None
+        if duration <= 0:
+            raise ShowFileError(f"{name}: segment {i} ({seg.sku}) must last more than 0 s")
+        segments.append(seg)
+        start += duration
+    cues: list[Cue] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("cue", []), 1):
+        cue_id = str(raw.get("id") or f"cue-{i}")
+        if cue_id in seen:
+            raise ShowFileError(f"{name}: two cues are called {cue_id!r}")
+        seen.add(cue_id)
+        action = raw.get("action")
+        if action not in CUE_ACTIONS:
+            raise ShowFileError(f"{name}: cue {cue_id!r} has unknown action {action!r} "
+                                f"(one of: {', '.join(CUE_ACTIONS)})")
+        try:
+            at_s = float(raw["at_s"])
+        except (KeyError, TypeError, ValueError):
+            raise ShowFileError(f"{name}: cue {cue_id!r} needs at_s (seconds from the start)") from None
+        if at_s < 0:
+            raise ShowFileError(f"{name}: cue {cue_id!r} is before the show starts (at_s < 0)")
+        params = {k: v for k, v in raw.items() if k not in _RESERVED}
+        if "source" in params:
+            raise ShowFileError(f"{name}: cue {cue_id!r} may not set source (cues are always CUE)")
+        _check_params(cue_id, action, params)
+        cues.append(Cue(cue_id, at_s, action, params, str(raw.get("note", ""))))
+    cues.sort(key=lambda c: c.at_s)  # stable: same-time cues keep file order
+    return Show(str(data.get("title", name)), tuple(segments), tuple(cues))
+
+
+def load_show(path: Path | str) -> Show:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ShowFileError(f"Cannot open the run-of-show {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ShowFileError(f"{path.name} is not valid TOML: {exc}") from None
+    return parse_show(data, path.name)
+
+
+class ShowRunner:
+    def __init__(self, show: Show, controller: Interactions, clock: Clock | None = None) -> None:
+        self.show = show
+        self.controller = controller
+        self.clock = clock or controller.clock
+        self._outbox = Outbox(self.clock)
+        self._started: float | None = None
+        self.status: dict[str, str] = {c.id: "pending" for c in show.cues}
+        """cue id -> "pending" | "fired" | "failed" | "skipped"."""
+        self.results: dict[str, Result] = {}
+
+    def start(self) -> None:
+        if self._started is not None:
+            return
+        self._started = self.clock.monotonic()
+        self._outbox.emit(A.SHOW_START, {"title": self.show.title, "cues": len(self.show.cues),
+                                         "segments": len(self.show.segments)}, ActionSource.CUE)
+        self._publish()
+
+    def elapsed(self) -> float:
+        return 0.0 if self._started is None else self.clock.monotonic() - self._started
+
+    def current_segment(self) -> Segment | None:
+        return self.show.segment_at(self.elapsed())
+
+    @property
+    def finished(self) -> bool:
+        return all(s != "pending" for s in self.status.values())
+
+    def upcoming(self, n: int = 5) -> list[Cue]:
+        return [c for c in self.show.cues if self.status[c.id] == "pending"][:n]
+
+    def _cue(self, cue_id: str) -> Cue | None:
+        return next((c for c in self.show.cues if c.id == cue_id), None)
+
+    def fire(self, cue_id: str) -> Result:
+        """Fire a pending cue now (the producer's "go early"; tick() uses it when time comes)."""
+        cue = self._cue(cue_id)
+        if cue is None:
+            return refused(f"There is no cue called “{cue_id}”.")
+        if self.status[cue.id] != "pending":
+            return refused(f"Cue “{cue_id}” was already {self.status[cue.id]}.")
+        self.start()
+        early = self.elapsed() < cue.at_s
+        try:
+            result = getattr(self.controller, cue.action)(**cue.params, source=ActionSource.CUE)
+        except (TypeError, ValueError, KeyError) as exc:
+            result = refused(f"Cue “{cue_id}” could not run: {exc}")
+        self.status[cue.id] = "fired" if result.ok else "failed"
+        self.results[cue.id] = result
+        self._outbox.emit(A.CUE_FIRE, {"cue_id": cue.id, "action": cue.action, "early": early,
+                                       "ok": result.ok, "message": result.message}, ActionSource.CUE)
+        self._publish()
+        return result
+
+    def skip(self, cue_id: str) -> Result:
+        cue = self._cue(cue_id)
+        if cue is None or self.status[cue.id] != "pending":
+            return refused(f"Cue “{cue_id}” is not waiting to fire.")
+        self.status[cue.id] = "skipped"
+        self._outbox.emit(A.CUE_SKIP, {"cue_id": cue.id, "action": cue.action}, ActionSource.CUE)
+        self._publish()
+        return ok(f"Skipped cue “{cue_id}”.")
+
+    def tick(self) -> list[Result]:
+        """Fire every cue whose time has come (in order), then let the engines' timers run."""
+        self.start()
+        now = self.elapsed()
+        fired = [self.fire(c.id) for c in self.show.cues
+                 if self.status[c.id] == "pending" and c.at_s <= now]
+        return fired + self.controller.tick()
+
+    def _publish(self) -> None:
+        actions = self._outbox.drain()
+        if actions:
+            self.controller.hub.publish_batch(actions)
