@@ -137,3 +137,30 @@ def test_undrawn_lottery_is_reported_not_failed(tmp_path, capsys):
     store.close()
     assert main(["verify-draw", "--db", str(db)]) == 0
     assert "NOT DRAWN" in capsys.readouterr().out
+
+
+def test_demo_show_with_the_demo_audience_verifies(tmp_path, capsys):
+    """The shipped demo show, the simulated room answering it, the real log, then verify-draw."""
+    from console.interact.show import ShowRunner, load_show
+    from console.providers.demo.audience import Audience
+    from console.resources import resource
+
+    db = tmp_path / "demo.sqlite"
+    hub, clock = SessionHub(), ManualClock()
+    store = SessionStore(db, clock=clock)
+    store.start_session("demo", is_demo=True)
+    hub.subscribe(store.enqueue_batch, name="store")
+    audience = Audience(rate=20, seed=11, clock=clock)
+    hub.subscribe(lambda batch: [audience.react(a) for a in batch], name="audience", kinds=["action"])
+    ix = Interactions(hub, clock, presets=[])
+    show = load_show(resource("shows", "demo_show.toml"))
+    runner = ShowRunner(show, ix, clock)
+    while clock.monotonic() <= show.duration_s:
+        runner.tick()
+        hub.publish_batch(audience.step(0.5))
+        clock.advance(0.5)
+    store.close()
+    assert runner.status == {c.id: "fired" for c in show.cues}
+    assert main(["verify-draw", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 1 draw(s) valid" in out
