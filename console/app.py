@@ -1,0 +1,195 @@
+"""Composition root: builds the services and wires them. Nothing else lives here.
+
+The same `ConsoleApp` runs with a window (ui/) or without (`--headless`): the window only
+displays what these services produce, which is what keeps tests, benchmarks and CI on the real
+pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from console import __version__
+from console.config import Settings, load_settings
+from console.core import actions
+from console.core.clock import SystemClock
+from console.core.events import Action, ActionSource
+from console.core.hub import SessionHub
+from console.core.rates import RateMeter
+from console.i18n import pick, set_language
+from console.providers.demo import DemoConfig, DemoProvider
+from console.store.paths import default_db_path
+from console.store.writer import SessionStore
+from console.video.capture import DEMO, CameraError, CameraStatus, CaptureThread, parse_source, webcam_available
+from console.video.frames import Frame, LatestSlot
+from console.video.pipeline import VideoPipeline
+
+log = logging.getLogger(__name__)
+TICK_S = 0.25
+
+
+@dataclass(slots=True)
+class AppOptions:
+    demo: bool = False
+    camera: str | None = None
+    db: Path | None = None
+    config: Path | None = None
+    lang: str | None = None
+    headless: bool = False
+    quit_after: float | None = None
+    screenshot: Path | None = None
+    show: Path | None = None
+    rate: float | None = None
+
+
+def resolve_camera(spec: str) -> str | int:
+    """"auto" means the webcam when there is one, else the demo camera (so a host without a
+    camera, a CI machine or a rehearsal laptop still sees a face to try products on)."""
+    if spec == "auto":
+        return 0 if webcam_available(0) else DEMO
+    return parse_source(spec)
+
+
+class ConsoleApp:
+    def __init__(self, options: AppOptions) -> None:
+        self.options = options
+        self.settings: Settings = load_settings(options.config)
+        set_language(options.lang or self.settings.lang)
+        self.clock = SystemClock()
+        self.hub = SessionHub()
+        self.notices: list[str] = list(self.settings.problems)
+        self._system_notes: queue.SimpleQueue[Action] = queue.SimpleQueue()
+        self._listeners: list[Callable[[], None]] = []
+
+        # Only the demo audience exists so far; real platforms plug in here as providers.
+        rate = options.rate if options.rate is not None else self.settings.demo_rate
+        self.provider = DemoProvider(DemoConfig(rate=rate), clock=self.clock)
+
+        self.db_path = Path(options.db) if options.db else default_db_path()
+        self.store = SessionStore(self.db_path, on_error=self._note)
+        self.session_id = self.store.start_session(
+            platform=self.provider.platform,
+            is_demo=self.provider.is_demo,
+            app_version=__version__,
+            meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
+        )
+        self.hub.subscribe(self.store.enqueue_batch, name="store")
+        self.rates = RateMeter()
+        self.hub.subscribe(self.rates, name="rates")
+
+        self.capture_slot: LatestSlot[Frame] = LatestSlot()
+        camera_spec = options.camera or self.settings.camera
+        try:
+            self.camera_source = resolve_camera(camera_spec)
+        except CameraError as exc:
+            self._note(f"{exc} Showing the demo camera instead.")
+            self.camera_source = DEMO
+        self.camera_status = CameraStatus("starting", str(self.camera_source))
+        self.capture = CaptureThread(
+            self.camera_source,
+            self.capture_slot,
+            self._on_camera_status,
+            width=self.settings.width,
+            height=self.settings.height,
+        )
+        self.pipeline = VideoPipeline(self.capture_slot, on_error=self._on_video_error)
+        self._stopped = False
+
+    # -- notices from any thread ------------------------------------------------------------
+    def _note(self, message: str) -> None:
+        """A problem worth telling the host about; safe from any thread."""
+        log.warning(message)
+        self.notices.append(message)
+
+    def add_listener(self, fn: Callable[[], None]) -> None:
+        self._listeners.append(fn)
+
+    def _on_camera_status(self, status: CameraStatus) -> None:
+        self.camera_status = status
+        self._system_notes.put(
+            Action(
+                platform=self.provider.platform,
+                msg_id=f"camera-{self.clock.monotonic():.6f}",
+                ts=self.clock.now(),
+                name=actions.CAMERA_STATUS,
+                source=ActionSource.SYSTEM,
+                detail={"state": status.state, "source": status.source, "message": status.message},
+            )
+        )
+
+    def _on_video_error(self, stage: str, message: str) -> None:
+        if message:
+            self._note(pick(f"Video stage '{stage}' failed: {message}", f"视频处理“{stage}”出错：{message}"))
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start_video(self) -> None:
+        self.capture.start()
+        self.pipeline.start()
+
+    def switch_camera(self, spec: str | int) -> None:
+        """Change the camera source; the pipeline keeps running and picks up the new frames."""
+        try:
+            source = parse_source(spec)
+        except CameraError as exc:
+            self._note(str(exc))
+            return
+        self.capture.stop()
+        self.camera_source = source
+        self.capture = CaptureThread(
+            source, self.capture_slot, self._on_camera_status, width=self.settings.width, height=self.settings.height
+        )
+        self.capture.start()
+
+    def _drain_system_notes(self) -> None:
+        batch = []
+        while True:
+            try:
+                batch.append(self._system_notes.get_nowait())
+            except queue.Empty:
+                break
+        if batch:
+            self.hub.publish_batch(batch)
+
+    def tick(self) -> None:
+        """Periodic work on the loop thread (4×/s)."""
+        self._drain_system_notes()
+        for fn in self._listeners:
+            fn()
+
+    async def run(self, quit_after: float | None = None, stop: asyncio.Event | None = None) -> None:
+        """Run the platform and the periodic tick until `stop` is set or `quit_after` passes."""
+        stop = stop or asyncio.Event()
+        provider_task = asyncio.create_task(self.provider.run(self.hub), name="provider")
+        deadline = None if quit_after is None else self.clock.monotonic() + quit_after
+        try:
+            while not stop.is_set():
+                self.tick()
+                if provider_task.done() and provider_task.exception():
+                    self._note(f"The platform connection stopped: {provider_task.exception()}")
+                    provider_task = asyncio.create_task(asyncio.sleep(1e9))
+                if deadline is not None and self.clock.monotonic() >= deadline:
+                    break
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), TICK_S)
+        finally:
+            provider_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await provider_task
+            self.tick()
+
+    def shutdown(self) -> None:
+        """Stop video, flush the log. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.pipeline.stop()
+        self.capture.stop()
+        self._drain_system_notes()
+        self.store.end_session()
+        self.store.close()

@@ -1,0 +1,108 @@
+"""The app's own flags: GUI (default) or `--headless`, and the options both share."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+
+_PROCESS_START = time.monotonic()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--demo", action="store_true", help="use the DEMO platform (simulated audience) and, with no webcam, the demo camera")
+    parser.add_argument("--camera", metavar="SRC", help="camera: device index, video file path, or 'demo' (default: webcam, else demo)")
+    parser.add_argument("--db", type=Path, metavar="PATH", help="session log (SQLite); default under the user data dir")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="settings file (TOML); default under the user config dir")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), help="interface language")
+    parser.add_argument("--headless", action="store_true", help="run the whole pipeline without a window")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help="end cleanly after this many seconds")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save a picture of the main window just before quitting")
+    parser.add_argument("--show", type=Path, metavar="FILE", help="run-of-show file (TOML) to run unattended")
+    parser.add_argument("--rate", type=float, metavar="EVENTS_PER_S", help="demo audience rate (quiet 2 … load test 50000)")
+    parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument("--print-first-frame", action="store_true", help=argparse.SUPPRESS)
+
+
+def _options(args: argparse.Namespace):
+    from console.app import AppOptions
+
+    return AppOptions(
+        demo=args.demo,
+        camera=args.camera,
+        db=args.db,
+        config=args.config,
+        lang=args.lang,
+        headless=args.headless,
+        quit_after=args.quit_after,
+        screenshot=args.screenshot,
+        show=args.show,
+        rate=args.rate,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.self_test:
+        from console import selftest
+
+        return selftest.main()
+    if args.headless:
+        return run_headless(args)
+    from console.ui.launch import run_gui
+
+    return run_gui(_options(args), print_first_frame=args.print_first_frame, process_start=_PROCESS_START)
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    from console.app import ConsoleApp
+
+    try:
+        app = ConsoleApp(_options(args))
+    except Exception as exc:  # noqa: BLE001 — one clear line instead of a traceback
+        print(f"live-console: could not start: {exc}", file=sys.stderr)
+        return 1
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass  # Windows: Ctrl+C still raises KeyboardInterrupt, handled below
+        app.start_video()
+        if args.print_first_frame:
+            asyncio.create_task(_report_first_frame(app))
+        await app.run(quit_after=args.quit_after, stop=stop)
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.shutdown()
+    stats = app.store.stats()
+    video = app.pipeline.stats()
+    print(
+        f"session {app.session_id} ({'DEMO' if app.provider.is_demo else app.provider.platform}): "
+        f"{stats.written} records saved to {app.db_path}; "
+        f"{video.processed} frames processed, {video.dropped_capture} dropped"
+    )
+    for notice in app.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return 0 if stats.pending == 0 and not stats.last_error else 1
+
+
+async def _report_first_frame(app) -> None:
+    while app.pipeline.first_frame_at is None:
+        await asyncio.sleep(0.005)
+    print(f"FIRST_FRAME {app.pipeline.first_frame_at - _PROCESS_START:.4f}", flush=True)

@@ -1,0 +1,136 @@
+"""The main window: assembles the view, the docks and the menus. Nothing more.
+
+Each dock is its own module; this file only places them, offers them in the View menu and saves
+the layout between runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QRunnable, Signal, QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
+
+from console import APP_NAME, __version__
+from console.i18n import pick
+from console.video.capture import DEMO, list_devices
+
+from .comments_dock import CommentsPanel
+from .comments_model import CommentsModel
+from .status_bar import ConsoleStatusBar
+from .video_view import VideoView
+
+
+class _DeviceProbe(QObject):
+    sig_found = Signal(list)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app, layout_file: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.setObjectName("MainWindow")
+        title = f"{APP_NAME} {__version__}"
+        if app.provider.is_demo:
+            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
+        self.setWindowTitle(title)
+        self.resize(1500, 880)
+        self._layout_file = layout_file
+
+        self.video = VideoView(app.pipeline.output)
+        self.setCentralWidget(self.video)
+        self.comments_model = CommentsModel(parent=self)
+        app.hub.subscribe(self.comments_model.on_events, name="ui.comments")
+        self.docks: dict[str, QDockWidget] = {}
+        self._view_menu = self.menuBar().addMenu(pick("&View", "视图(&V)"))
+        self.add_dock("comments", pick("Live comments", "实时评论"), CommentsPanel(self.comments_model), Qt.RightDockWidgetArea)
+        self._build_camera_menu()
+        self.setStatusBar(ConsoleStatusBar(app))
+        app.add_listener(self._refresh_camera_state)
+
+    # -- docks --------------------------------------------------------------------------------
+    def add_dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock.{key}")  # saveState() keys docks by objectName
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable | QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+        self._view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _settings(self) -> QSettings:
+        if self._layout_file is not None:
+            return QSettings(str(self._layout_file), QSettings.IniFormat)
+        return QSettings("LiveConsole", "LiveConsole")
+
+    def restore_layout(self) -> bool:
+        settings = self._settings()
+        geometry, state = settings.value("geometry"), settings.value("state")
+        restored = False
+        if isinstance(geometry, QByteArray):
+            restored = self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            restored = self.restoreState(state) and restored
+        return restored
+
+    def save_layout(self) -> None:
+        settings = self._settings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.sync()
+
+    # -- camera -------------------------------------------------------------------------------
+    def _build_camera_menu(self) -> None:
+        self._camera_menu = self.menuBar().addMenu(pick("&Camera", "摄像头(&C)"))
+        self._camera_menu.aboutToShow.connect(self._probe_devices)
+        self._device_actions: list[QAction] = []
+        demo = self._camera_menu.addAction(pick("Demo camera (portrait)", "演示摄像头（肖像）"))
+        demo.triggered.connect(lambda: self.app.switch_camera(DEMO))
+        open_file = self._camera_menu.addAction(pick("Open video file…", "打开视频文件…"))
+        open_file.setShortcut(QKeySequence("Ctrl+O"))
+        open_file.triggered.connect(self._open_video_file)
+        self._camera_menu.addSeparator()
+        self._probe = _DeviceProbe(self)
+        self._probe.sig_found.connect(self._show_devices)
+
+    def _probe_devices(self) -> None:
+        # Opening devices can take seconds on some systems: never on the UI thread.
+        probe = self._probe
+
+        class _Job(QRunnable):
+            def run(self) -> None:
+                probe.sig_found.emit(list_devices())
+
+        QThreadPool.globalInstance().start(_Job())
+
+    def _show_devices(self, indices: list) -> None:
+        for action in self._device_actions:
+            self._camera_menu.removeAction(action)
+        self._device_actions = []
+        if not indices:
+            action = self._camera_menu.addAction(pick("No cameras found", "未找到摄像头"))
+            action.setEnabled(False)
+            self._device_actions.append(action)
+        for index in indices:
+            action = self._camera_menu.addAction(pick(f"Camera {index}", f"摄像头 {index}"))
+            action.triggered.connect(lambda _=False, i=index: self.app.switch_camera(i))
+            self._device_actions.append(action)
+
+    def _open_video_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, pick("Open video file", "打开视频文件"), "", "Video (*.mp4 *.mov *.avi *.mkv *.webm);;All files (*)")
+        if path:
+            self.app.switch_camera(path)
+
+    def _refresh_camera_state(self) -> None:
+        status = self.app.camera_status
+        if status.state in ("lost", "retrying"):
+            self.video.set_placeholder(
+                pick(f"Camera unavailable: {status.message}\nThe show goes on — retrying automatically.",
+                     f"摄像头不可用：{status.message}\n直播照常进行，正在自动重试。")
+            )
+
+    def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
+        self.save_layout()
+        super().closeEvent(event)

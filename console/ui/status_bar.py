@@ -1,0 +1,47 @@
+"""Status bar: platform (DEMO badge), fps, events/s, session time, camera, DB path."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from console.i18n import pick
+
+
+class ConsoleStatusBar(QStatusBar):
+    def __init__(self, app, parent=None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._started = time.monotonic()
+        self.platform = QLabel()
+        if app.provider.is_demo:
+            self.platform.setObjectName("demoBadge")
+            self.platform.setText(pick("DEMO · simulated audience", "DEMO · 模拟观众"))
+        else:
+            self.platform.setText(app.provider.display_name)
+        self.fps = QLabel()
+        self.events = QLabel()
+        self.clock = QLabel()
+        self.camera = QLabel()
+        self.db = QLabel(pick(f"Log: {app.db_path}", f"日志：{app.db_path}"))
+        self.db.setToolTip(str(app.db_path))
+        self.addWidget(self.platform)
+        for label in (self.fps, self.events, self.clock, self.camera):
+            self.addWidget(label)
+        self.addPermanentWidget(self.db)
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        video = self._app.pipeline.stats()
+        self.fps.setText(f"{video.fps:4.1f} fps")
+        self.events.setText(pick(f"{self._app.rates.per_second():,.0f} events/s", f"{self._app.rates.per_second():,.0f} 事件/秒"))
+        elapsed = int(time.monotonic() - self._started)
+        self.clock.setText(f"⏱ {elapsed // 3600:d}:{elapsed % 3600 // 60:02d}:{elapsed % 60:02d}")
+        status = self._app.camera_status
+        self.camera.setText(f"📷 {status.source}" + ("" if status.state == "ok" else f" — {status.state}"))

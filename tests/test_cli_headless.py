@@ -1,0 +1,44 @@
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def _run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "console", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_headless_demo_session_is_logged(tmp_path):
+    db = tmp_path / "s.db"
+    out = _run("--demo", "--headless", "--quit-after", "5", "--db", str(db), "--camera", "demo")
+    assert out.returncode == 0, out.stderr
+    assert "DEMO" in out.stdout
+    con = sqlite3.connect(db)
+    sessions = con.execute("select id, platform, is_demo, started_at, ended_at from sessions").fetchall()
+    assert len(sessions) == 1
+    sid, platform, is_demo, started, ended = sessions[0]
+    assert platform == "demo" and is_demo == 1 and ended is not None and ended >= started
+    kinds = dict(con.execute("select kind, count(*) from events where session_id=? group by kind", (sid,)))
+    assert kinds.get("comment", 0) > 10, kinds
+    assert sum(kinds.values()) > 40
+    camera = con.execute("select detail from actions where session_id=? and name='camera.status'", (sid,)).fetchall()
+    assert camera and '"ok"' in camera[0][0]
+
+
+def test_python_dash_m_and_help_list_commands():
+    out = _run("--help")
+    assert out.returncode == 0
+    for word in ("--demo", "--headless", "--quit-after", "--screenshot", "--camera", "--db", "--lang", "bench startup", "verify-draw"):
+        assert word in out.stdout
+
+
+def test_missing_video_file_falls_back_to_demo_camera_with_a_clear_note(tmp_path):
+    out = _run("--demo", "--headless", "--quit-after", "2", "--db", str(tmp_path / "s.db"), "--camera", str(tmp_path / "nope.mp4"))
+    assert out.returncode == 0, out.stderr
+    assert "No camera or video file" in out.stderr and "demo camera" in out.stderr
+
+
+def test_unknown_bench_is_a_usage_error():
+    out = _run("bench", "nonsense")
+    assert out.returncode == 2 and "usage" in out.stderr

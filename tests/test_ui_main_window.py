@@ -1,0 +1,74 @@
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from console.app import AppOptions, ConsoleApp
+from console.core.events import Comment, Viewer
+
+
+@pytest.fixture
+def console_app(tmp_path):
+    app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp_path / "s.db", config=tmp_path / "none.toml"))
+    yield app
+    app.shutdown()
+
+
+def test_main_window_shows_frames_comments_and_saves_screenshot(qtbot, console_app, tmp_path):
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow(console_app, layout_file=tmp_path / "layout.ini")
+    qtbot.addWidget(window)
+    window.show()
+    assert "DEMO" in window.windowTitle()
+    console_app.start_video()
+    qtbot.waitUntil(lambda: window.video.frames_shown > 0, timeout=15000)
+
+    hostile = "<b>bold</b><img src=x onerror=alert(1)> 这个色号适合黄皮吗？"
+    console_app.hub.publish(Comment(platform="demo", msg_id="x1", ts=1.0, viewer=Viewer("u1", "小红"), text=hostile))
+    model = window.comments_model
+    qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=3000)
+    texts = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert any(t == f"小红: {hostile}" for t in texts)  # literal text, nothing interpreted
+
+    shot = tmp_path / "shot.png"
+    assert window.grab().save(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_docks_close_reopen_and_layout_is_restored(qtbot, console_app, tmp_path):
+    from console.ui.main_window import MainWindow
+
+    layout = tmp_path / "layout.ini"
+    w1 = MainWindow(console_app, layout_file=layout)
+    qtbot.addWidget(w1)
+    w1.show()
+    dock = w1.docks["comments"]
+    toggle = dock.toggleViewAction()
+    assert toggle in w1._view_menu.actions()
+    toggle.trigger()
+    assert not dock.isVisible()
+    w1.save_layout()
+    w1.close()
+
+    w2 = MainWindow(console_app, layout_file=layout)
+    qtbot.addWidget(w2)
+    w2.show()
+    assert w2.restore_layout()
+    assert not w2.docks["comments"].isVisible()
+    w2.docks["comments"].toggleViewAction().trigger()
+    assert w2.docks["comments"].isVisible()
+
+
+def test_comment_model_batches_and_stays_bounded(qtbot):
+    from console.ui.comments_model import CommentsModel
+
+    model = CommentsModel(capacity=100, flush_hz=1000)
+    inserts = []
+    model.rowsInserted.connect(lambda *a: inserts.append(a))
+    batch = [Comment(platform="demo", msg_id=f"m{i}", ts=1.0, viewer=Viewer(str(i), f"v{i}"), text=f"c{i}") for i in range(1000)]
+    model.on_events(batch)
+    model.flush()
+    assert model.rowCount() == 100
+    assert len(inserts) == 1  # one beginInsertRows for the whole batch
+    assert model.index(99, 0).data() == "v999: c999"
