@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import queue
 from dataclasses import dataclass
@@ -23,12 +24,17 @@ from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
 from console.core.rates import RateMeter
 from console.i18n import pick, set_language
+from console.interact.controller import Interactions
+from console.interact.show import ShowRunner, load_show
 from console.providers.demo import DemoConfig, DemoProvider
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.video.capture import DEMO, CameraError, CameraStatus, CaptureThread, parse_source, webcam_available
 from console.video.frames import Frame, LatestSlot
 from console.video.pipeline import VideoPipeline
+from console.video.tryon.catalog import CatalogError
+from console.video.tryon.controller import TryOnController
+from console.video.tryon.processor import TryOnProcessor
 
 log = logging.getLogger(__name__)
 TICK_S = 0.25
@@ -83,6 +89,9 @@ class ConsoleApp:
         self.rates = RateMeter()
         self.hub.subscribe(self.rates, name="rates")
 
+        self.interactions = Interactions(self.hub, self.clock)
+        self.show_runner = ShowRunner(load_show(options.show), self.interactions) if options.show else None
+
         self.capture_slot: LatestSlot[Frame] = LatestSlot()
         camera_spec = options.camera or self.settings.camera
         try:
@@ -99,6 +108,16 @@ class ConsoleApp:
             height=self.settings.height,
         )
         self.pipeline = VideoPipeline(self.capture_slot, on_error=self._on_video_error)
+        try:
+            self.tryon: TryOnController | None = TryOnController(self.hub)
+        except (CatalogError, OSError) as exc:
+            # A broken catalog turns try-on off; camera, comments and the log carry on.
+            self._note(pick(f"Try-on is off: the product catalog could not be loaded ({exc}).",
+                            f"试妆已关闭：商品目录无法加载（{exc}）。"))
+            self.tryon = None
+        if self.tryon is not None:
+            controller = self.tryon
+            self.pipeline.add(lambda: TryOnProcessor(controller))
         self._stopped = False
 
     # -- notices from any thread ------------------------------------------------------------
@@ -159,12 +178,20 @@ class ConsoleApp:
     def tick(self) -> None:
         """Periodic work on the loop thread (4×/s)."""
         self._drain_system_notes()
+        # The show runner ticks the engines too; without a show they tick on their own.
+        if self.show_runner is not None:
+            self.show_runner.tick()
+        else:
+            self.interactions.tick()
         for fn in self._listeners:
             fn()
 
     async def run(self, quit_after: float | None = None, stop: asyncio.Event | None = None) -> None:
         """Run the platform and the periodic tick until `stop` is set or `quit_after` passes."""
         stop = stop or asyncio.Event()
+        # Startup objects never die; freezing them keeps full GC passes (and loop stalls under a
+        # 50k events/s load) short.
+        gc.freeze()
         provider_task = asyncio.create_task(self.provider.run(self.hub), name="provider")
         deadline = None if quit_after is None else self.clock.monotonic() + quit_after
         try:
@@ -191,5 +218,6 @@ class ConsoleApp:
         self.pipeline.stop()
         self.capture.stop()
         self._drain_system_notes()
+        self.interactions.close()
         self.store.end_session()
         self.store.close()

@@ -45,6 +45,10 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._view_menu = self.menuBar().addMenu(pick("&View", "视图(&V)"))
         self.add_dock("comments", pick("Live comments", "实时评论"), CommentsPanel(self.comments_model), Qt.RightDockWidgetArea)
+        if app.tryon is not None:
+            from .tryon_panel import TryOnPanel
+
+            self.add_dock("tryon", pick("Try-on", "试穿试戴"), TryOnPanel(app.tryon), Qt.LeftDockWidgetArea)
         self._build_camera_menu()
         self.setStatusBar(ConsoleStatusBar(app))
         app.add_listener(self._refresh_camera_state)
