@@ -42,3 +42,52 @@ def test_missing_video_file_falls_back_to_demo_camera_with_a_clear_note(tmp_path
 def test_unknown_bench_is_a_usage_error():
     out = _run("bench", "nonsense")
     assert out.returncode == 2 and "usage" in out.stderr
+
+
+SHORT_SHOW = """
+title = "test show"
+
+[[segment]]
+sku = "LIP-001"
+name = "Lipstick"
+price = 99.0
+duration_s = 10
+
+[[cue]]
+id = "open"
+at_s = 0.5
+action = "start_lottery"
+keyword = "抽奖"
+window_s = 3
+winners = 2
+
+[[cue]]
+id = "draw"
+at_s = 4.5
+action = "draw"
+"""
+
+
+def test_headless_show_draw_verifies_and_tampering_is_caught(tmp_path):
+    show = tmp_path / "show.toml"
+    show.write_text(SHORT_SHOW, encoding="utf-8")
+    db = tmp_path / "s.db"
+    out = _run("--demo", "--headless", "--camera", "demo", "--show", str(show), "--quit-after", "7",
+               "--rate", "80", "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    ok = _run("verify-draw", "--db", str(db))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "VALID" in ok.stdout
+
+    con = sqlite3.connect(db)
+    row_id, detail = con.execute("select id, detail from actions where name='lottery.close'").fetchone()
+    import json
+
+    data = json.loads(detail)
+    assert len(data["entrants"]) >= 3
+    data["entrants"][0] = "demo-u-intruder"
+    con.execute("update actions set detail=? where id=?", (json.dumps(data, ensure_ascii=False), row_id))
+    con.commit()
+    con.close()
+    bad = _run("verify-draw", "--db", str(db))
+    assert bad.returncode == 1 and "INVALID" in bad.stdout
