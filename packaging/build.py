@@ -179,12 +179,18 @@ def smoke(report: dict[str, object]) -> bool:
 def bench(report: dict[str, object], runs: int) -> None:
     """Cold start to first frame, source vs frozen, with the app's own `bench startup`."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    base = [sys.executable, "-m", "console", "bench", "startup", "--headless", "--json", "--runs", str(runs)]
-    for label, extra in (("source", []), ("frozen", ["--app", str(frozen_exe(cli=True))])):
-        done = subprocess.run([*base, *extra], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
-        figure = _last_json(done.stdout) if done.returncode == 0 else f"failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"
-        report[f"bench_startup_{label}"] = figure
-        log(f"bench startup ({label}): {figure}")
+    base = [sys.executable, "-m", "console", "bench", "startup", "--json", "--runs", str(runs)]
+    for mode, mode_args in (("headless", ["--headless"]), ("window", [])):
+        for label, extra in (("source", []), ("frozen", ["--app", str(frozen_exe(cli=True))])):
+            done = subprocess.run(
+                [*base, *mode_args, *extra], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600
+            )
+            if done.returncode == 0:
+                figure = _last_json(done.stdout)
+            else:
+                figure = f"failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"
+            report[f"bench_startup_{mode}_{label}"] = figure
+            log(f"bench startup {mode} ({label}): {figure}")
 
 
 def _last_json(output: str) -> object:
