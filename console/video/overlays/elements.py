@@ -130,7 +130,7 @@ def render_lottery(v: LotteryView, w: int, style: Style) -> Tile:
     lang = style.lang
 
     def body(c: Canvas, x: int, y: int, iw: int) -> float:
-        right = {"open": S.mmss(v.remaining_s), "closed": S.t("drawing", lang),
+        right = {"open": S.mmss(v.remaining_s), "closed": "",
                  "drawn": S.t("winners", lang)}.get(v.phase, "")
         y = _header(c, x, y, iw, style, S.t("lottery", lang), GOLD, right, GOLD)
         keyword = plain_text(v.keyword, 12)
@@ -195,14 +195,7 @@ def render_coupon(v: CouponView, w: int, style: Style) -> Tile:
             y += style.px(10) + style.px(4)
             y = _lines(c, x, y, iw, f"{S.count(v.likes, lang)} / {goal}", style.small, TEXT_2, max_lines=1)
         elif v.code:
-            font = c.font(style.title, True)
-            label = S.t("code", lang) + "  "
-            code = wrap(plain_text(v.code, 32), font, iw - style.px(24) - text_width(c.font(style.body), label), 1)[0]
-            h = style.title * 1.6
-            c.rounded(x, y, iw, h, style.px(8), (255, 255, 255, 235))
-            c.text(x + style.px(12), y + h / 2, label, c.font(style.body), (90, 90, 100, 255), "lm")
-            c.text(x + style.px(12) + text_width(c.font(style.body), label), y + h / 2, code, font, PINK, "lm")
-            y += h + style.gap
+            y = _code_box(c, x, y, iw, plain_text(v.code, 40), S.t("code", lang), style)
         else:
             hint = wrap(S.t("claim_hint", lang, kw=plain_text(v.keyword, 12)), c.font(style.body, True),
                         iw - style.px(28), 1)[0]
@@ -216,6 +209,27 @@ def render_coupon(v: CouponView, w: int, style: Style) -> Tile:
         return y + style.px(6)
 
     return _panel(w, style, body)
+
+
+def _code_box(c: Canvas, x: int, y: float, iw: int, code: str, label: str, style: Style) -> float:
+    """A coupon code is useless half-shown: shrink it (and drop the label) until it fits whole."""
+    label_font = c.font(style.body)
+    label = label + "  "
+    inner = iw - style.px(24)
+    size = style.title
+    while size > style.small and text_width(c.font(size, True), code) > inner - text_width(label_font, label):
+        size -= 1
+    if text_width(c.font(size, True), code) > inner - text_width(label_font, label):
+        label = ""
+        size = style.title
+        while size > style.px(11) and text_width(c.font(size, True), code) > inner:
+            size -= 1
+    font = c.font(size, True)
+    h = style.title * 1.6
+    c.rounded(x, y, iw, h, style.px(8), (255, 255, 255, 235))
+    c.text(x + style.px(12), y + h / 2, label, label_font, (90, 90, 100, 255), "lm")
+    c.text(x + style.px(12) + text_width(label_font, label), y + h / 2, code, font, PINK, "lm")
+    return y + h + style.gap
 
 
 # --- countdown / flash sale -------------------------------------------------------------------

@@ -40,8 +40,10 @@ def program_frame(image: np.ndarray, aspect: str) -> np.ndarray:
         return np.ascontiguousarray(image[y0:y0 + oh, x0:x0 + ow])
     ow, oh = output_size(w, h, aspect)
     # Widest 9:16 strip the camera frame holds, centred.
-    cw = min(w, _even(h * 9 / 16))
-    ch = min(h, _even(cw * 16 / 9))
+    if w * 16 >= h * 9:
+        cw, ch = min(w, round(h * 9 / 16)), h
+    else:
+        cw, ch = w, min(h, round(w * 16 / 9))
     x0, y0 = (w - cw) // 2, (h - ch) // 2
     strip = image[y0:y0 + ch, x0:x0 + cw]
     return cv2.resize(strip, (ow, oh), interpolation=cv2.INTER_LINEAR)
