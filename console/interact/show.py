@@ -149,6 +149,8 @@ class ShowRunner:
         self.status: dict[str, str] = {c.id: "pending" for c in show.cues}
         """cue id -> "pending" | "fired" | "failed" | "skipped"."""
         self.results: dict[str, Result] = {}
+        self.auto_fire = True
+        """False: cues wait for the producer's "Fire now"; tick() still runs the engines' timers."""
 
     def start(self) -> None:
         if self._started is not None:
@@ -208,7 +210,7 @@ class ShowRunner:
         self.start()
         now = self.elapsed()
         fired = [self.fire(c.id) for c in self.show.cues
-                 if self.status[c.id] == "pending" and c.at_s <= now]
+                 if self.auto_fire and self.status[c.id] == "pending" and c.at_s <= now]
         return fired + self.controller.tick()
 
     def _publish(self) -> None:
