@@ -115,3 +115,12 @@ def test_the_demo_show_builds(qtbot):
     assert len(panel.rows) == len(runner.show.cues) > 3
     for row in panel.rows.values():
         assert row.label.textFormat() == Qt.PlainText
+
+
+def test_a_failed_cue_says_why(setup, qtbot):
+    clock, inter, runner, panel = setup
+    assert inter.open_poll("Already running?", ["x", "y"]).ok
+    qtbot.mouseClick(panel.rows["vote"].fire, Qt.LeftButton)
+    assert runner.status["vote"] == "failed"
+    row = panel.rows["vote"]
+    assert "failed" in row.time.text() and "⚠" in row.label.text() and not row.label.isEnabled()

@@ -157,10 +157,12 @@ class CueSheetPanel(QWidget):
                 text = f"{word} {clock_text(self.fired_at[cue_id])}"
             if row.time.text() != text:
                 row.time.setText(text)
-            if status == "failed":
+            if status == "failed" and not row.label.toolTip():
                 result = getattr(self.runner, "results", {}).get(cue_id)
-                tip = result.message if result else ""
-                row.label.setToolTip(tip)
+                if result is not None:
+                    # Why it failed, in the host's words, right where the producer looks.
+                    row.label.setText(f"{cue_label(row.cue)}\n⚠ {result.message}")
+                    row.label.setToolTip(result.message)
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
         self.timer.stop()

@@ -253,7 +253,7 @@ class TriggersPanel(QWidget):
         for i, p in enumerate(self.interactions.presets):
             text = preset_label(p) + (f"   {p.hotkey}" if p.hotkey else "")
             button = QPushButton(text)
-            button.setToolTip(pick("Right-click or use ✎ to edit", "点 ✎ 编辑"))
+            button.setToolTip(pick("Click ✎ to edit this preset", "点 ✎ 编辑此预设"))
             button.clicked.connect(lambda _=False, pid=p.id: self.trigger(pid))
             edit = QPushButton("✎")
             edit.setFixedWidth(28)
