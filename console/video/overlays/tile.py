@@ -25,9 +25,9 @@ class Tile:
         arr = np.asarray(rgba.convert("RGBA") if isinstance(rgba, Image.Image) else rgba)
         self.h, self.w = arr.shape[:2]
         self.alpha = np.ascontiguousarray(arr[:, :, 3])
-        a = self.alpha[:, :, None].astype(np.uint16)
-        self.premul = ((arr[:, :, 2::-1].astype(np.uint16) * a + 127) // 255).astype(np.uint8)
-        self.inv_alpha = cv2.merge([255 - self.alpha] * 3)
+        alpha3 = cv2.merge([self.alpha] * 3)
+        self.premul = cv2.multiply(cv2.cvtColor(np.ascontiguousarray(arr), cv2.COLOR_RGBA2BGR), alpha3, scale=1 / 255)
+        self.inv_alpha = cv2.bitwise_not(alpha3)
 
     def blend_into(self, frame: np.ndarray, x: int, y: int) -> None:
         """Blend into frame[y:y+h, x:x+w] in place, clipped to the frame."""
