@@ -132,7 +132,8 @@ class TryOnController:
         if not product.shades:
             return None
         if sku not in self.on_air():
-            self.put_on(sku)
+            self.put_on(sku)  # first press puts the product on in its first shade
+            return self.shade_index(sku)
         with self._lock:
             state = self._worn[sku]
             state["shade"] = ((state["shade"] or 0) + step) % len(product.shades)

@@ -69,12 +69,14 @@ class Glasses(Renderer):
         v = np.array([-u[1], u[0]])  # image "down", perpendicular to the eye line
         pose = g.head_pose(lm, face.matrix)
         size = float(self.props["size"])
+        # Pitch foreshortens the lenses vertically (the eye line already carries yaw and roll).
+        tilt = max(0.75, math.cos(math.radians(pose.pitch)))
         outline = lens_outline(self.props["style"])
         lenses, hinges, inner_tops, ends = [], [], [], []
         for centre, corners, outward in ((eye_l, g.RIGHT_EYE_CORNERS, -1.0), (eye_r, g.LEFT_EYE_CORNERS, 1.0)):
             eye_w = float(np.linalg.norm(lm[corners[0], :2] - lm[corners[1], :2]))
             sx = eye_w * 0.8 * size  # half-width along the eye line, this eye's own scale
-            sy = ipd * 0.45 * size
+            sy = ipd * 0.45 * size * tilt
             c = centre + v * (ipd * 0.03)
             pts = c + np.outer(outline[:, 0] * sx * outward, u) + np.outer(outline[:, 1] * sy, v)
             lenses.append(pts)

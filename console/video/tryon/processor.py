@@ -66,6 +66,7 @@ class TryOnProcessor:
         self._history_len = history
         self.frames = 0
         self._face_counts = (0, 0)
+        self._failed: set[str] = set()
 
     # ---- renderers -----------------------------------------------------------------------
     def _sync(self) -> None:
@@ -168,7 +169,9 @@ class TryOnProcessor:
             try:
                 renderer.render(image, tracking)
             except Exception:  # noqa: BLE001 — one broken item must not take the show down
-                log.exception("try-on item %s failed on a frame", sku)
+                if sku not in self._failed:  # once per item, not 30 times a second
+                    self._failed.add(sku)
+                    log.exception("try-on item %s failed on a frame", sku)
             t = self._time(f"render.{renderer.kind}", t)
         if split_x is not None:
             if before is not None and before.shape[1]:

@@ -62,7 +62,7 @@ class Presence:
         self._t = t
         if seen:
             self._last_seen = t
-            self.alpha = min(1.0, self.alpha + dt / self.fade_in_s) if self.alpha > 0 else 0.35
+            self.alpha = min(1.0, self.alpha + dt / self.fade_in_s) if self.alpha > 0 else 0.15
             return self.alpha
         if self._last_seen is None:
             self.alpha = 0.0
