@@ -31,6 +31,7 @@ from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.video.capture import DEMO, CameraError, CameraStatus, CaptureThread, parse_source, webcam_available
 from console.video.frames import Frame, LatestSlot
+from console.video.overlays.compositor import OverlayCompositor
 from console.video.pipeline import VideoPipeline
 from console.video.tryon.catalog import CatalogError
 from console.video.tryon.controller import TryOnController
@@ -118,6 +119,12 @@ class ConsoleApp:
         if self.tryon is not None:
             controller = self.tryon
             self.pipeline.add(lambda: TryOnProcessor(controller))
+        # Overlays go on after try-on so viewers see them wherever the program video goes.
+        aspect = self.settings.aspect if self.settings.aspect in ("16:9", "9:16") else "16:9"
+        self.overlays = OverlayCompositor(self.interactions.snapshot, aspect=aspect)
+        if self.overlays.font_warning:
+            self._note(self.overlays.font_warning)
+        self.pipeline.add(self.overlays)
         self._stopped = False
 
     # -- notices from any thread ------------------------------------------------------------

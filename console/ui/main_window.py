@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QRunnable, Signal, QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
 
 from console import APP_NAME, __version__
@@ -49,7 +49,16 @@ class MainWindow(QMainWindow):
             from .tryon_panel import TryOnPanel
 
             self.add_dock("tryon", pick("Try-on", "试穿试戴"), TryOnPanel(app.tryon), Qt.LeftDockWidgetArea)
+        from .triggers_panel import TriggersPanel
+
+        self.add_dock("triggers", pick("Triggers", "互动触发"), TriggersPanel(app.interactions), Qt.BottomDockWidgetArea)
+        if app.show_runner is not None:
+            from .cue_sheet import CueSheetPanel
+
+            self.add_dock("cues", pick("Cue sheet", "流程单"), CueSheetPanel(app.show_runner), Qt.RightDockWidgetArea)
+        self._build_output_menu()
         self._build_camera_menu()
+        self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
         app.add_listener(self._refresh_camera_state)
 
@@ -84,6 +93,36 @@ class MainWindow(QMainWindow):
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.sync()
+
+    # -- output / help ------------------------------------------------------------------------
+    def _build_output_menu(self) -> None:
+        self._view_menu.addSeparator()
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.aspect_actions: dict[str, QAction] = {}
+        for aspect, label, keys in (
+            ("16:9", pick("Output 16:9 (landscape)", "输出 16:9（横屏）"), "Ctrl+Shift+H"),
+            ("9:16", pick("Output 9:16 (vertical)", "输出 9:16（竖屏）"), "Ctrl+Shift+V"),
+        ):
+            action = self._view_menu.addAction(label)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(keys))
+            action.setChecked(self.app.overlays.aspect == aspect)
+            action.triggered.connect(lambda _=False, a=aspect: self.app.overlays.set_aspect(a))
+            group.addAction(action)
+            self.aspect_actions[aspect] = action
+
+    def _build_help_menu(self) -> None:
+        menu = self.menuBar().addMenu(pick("&Help", "帮助(&H)"))
+        about = menu.addAction(pick("About Live Console", "关于 Live Console"))
+        about.triggered.connect(self._show_about)
+
+    def _show_about(self) -> None:
+        from .about import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()  # non-blocking: exec() would stall the asyncio loop mid-show
 
     # -- camera -------------------------------------------------------------------------------
     def _build_camera_menu(self) -> None:
