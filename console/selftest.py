@@ -191,20 +191,38 @@ def check_tryon(resources: Path) -> str:
 
 
 def check_overlay(resources: Path) -> str:
-    if importlib.util.find_spec("console.video.overlays.compositor") is None:
-        raise Skip("overlay compositor not in this build")
+    """A poll and a countdown drawn into a 720p program frame by the app's overlay compositor."""
+    import cv2
     import numpy as np
 
-    compositor = importlib.import_module("console.video.overlays.compositor")
-    sample = getattr(compositor, "self_test_frame", None)
-    if sample is None:
-        raise Skip("overlay compositor has no self_test_frame()")
-    image = _portrait(resources)
-    out = sample(image.copy())
-    changed = int(np.count_nonzero(np.any(out != image, axis=2)))
-    if changed == 0:
-        raise RuntimeError("the overlay compositor drew nothing on the frame")
-    return f"overlay drew {changed} px"
+    from console.interact.views import CountdownView, OverlayState, PollView
+    from console.video.overlays.compositor import OverlayCompositor
+
+    portrait = _portrait(resources)
+    top = portrait[: portrait.shape[1] * 9 // 16]  # a 16:9 band from the top, face included
+    frame = cv2.resize(top, (1280, 720), interpolation=cv2.INTER_CUBIC)
+    state = OverlayState(
+        poll=PollView("selftest-poll", "今天先试哪支口红？ Which lipstick first?",
+                      (("丝绒哑光 Velvet", 12), ("镜面水光 Glass", 7)), 19, 45.0, False),
+        countdown=CountdownView("selftest-countdown", "限时秒杀 Flash sale", 90.0, 120.0, True, None, None),
+    )
+    bare = OverlayCompositor(lambda: OverlayState(), aspect="16:9", lang="zh")
+    drawn = OverlayCompositor(lambda: state, aspect="16:9", lang="zh")
+    try:
+        plain = bare.process(frame.copy(), 0)
+        out = drawn.process(frame.copy(), 0)
+        placed = sorted(p.kind for p in drawn.last_layout)
+        warning = drawn.font_warning
+    finally:
+        bare.close()
+        drawn.close()
+    if out.shape != plain.shape:
+        raise RuntimeError(f"overlay changed the frame size {plain.shape} -> {out.shape}")
+    changed = int(np.count_nonzero(np.any(out != plain, axis=2)))
+    if changed == 0 or len(placed) != 2:
+        raise RuntimeError(f"the overlay compositor drew {changed} px for {placed or 'nothing'}")
+    detail = f"{' + '.join(placed)} drawn, {changed} px"
+    return detail + (" (no Chinese font: CJK text may show as boxes)" if warning else "")
 
 
 def check_store() -> str:

@@ -53,13 +53,13 @@ def test_selftest_from_source_passes_and_reports_every_check(good_run):
     assert good_run.returncode == 0, good_run.stdout + good_run.stderr
     lines = report_lines(good_run.stdout)
     names = {f"model {name}" for name in expected_models(MODELS)}
-    for name in names | {"import cv2", "import mediapipe", "qt offscreen", "try-on frame", "session store"}:
+    expected = {"import cv2", "import mediapipe", "qt offscreen", "try-on frame", "overlay frame", "session store"}
+    for name in names | expected:
         assert lines.get(name) == "OK", (name, good_run.stdout)
-    assert "overlay frame" in lines  # OK once the compositor lands, SKIP (never FAIL) before
-    assert lines["overlay frame"] in {"OK", "SKIP"}
+    assert set(lines) == names | expected
     assert good_run.stdout.strip().splitlines()[-1].startswith("self-test OK")
     # Every line carries its duration.
-    check_lines = [l for l in good_run.stdout.splitlines() if l.split(" ")[0] in {"OK", "SKIP"}]
+    check_lines = [l for l in good_run.stdout.splitlines() if l.split(" ")[0] == "OK"]
     assert all(l.rstrip().endswith(" ms)") for l in check_lines)
 
 
