@@ -154,7 +154,25 @@ class ConsoleApp:
             self._note(pick(f"Video stage '{stage}' failed: {message}", f"视频处理“{stage}”出错：{message}"))
 
     # -- lifecycle ----------------------------------------------------------------------------
+    def _camera_allowed(self, source: str | int) -> bool:
+        """macOS asks the host once for camera access; it must be asked on the main thread
+        before OpenCV opens the device. Demo and file sources need no permission."""
+        if not isinstance(source, int):
+            return True
+        from console.platform_macos import SETTINGS_HINT_EN, SETTINGS_HINT_ZH, request_camera_access
+
+        if request_camera_access():
+            return True
+        self._note(pick(f"Camera access is not allowed. {SETTINGS_HINT_EN} Showing the demo camera meanwhile.",
+                        f"没有摄像头权限。{SETTINGS_HINT_ZH} 暂时显示演示摄像头。"))
+        return False
+
     def start_video(self) -> None:
+        if not self._camera_allowed(self.camera_source):
+            self.camera_source = DEMO
+            self.capture = CaptureThread(
+                DEMO, self.capture_slot, self._on_camera_status, width=self.settings.width, height=self.settings.height
+            )
         self.capture.start()
         self.pipeline.start()
 
@@ -164,6 +182,8 @@ class ConsoleApp:
             source = parse_source(spec)
         except CameraError as exc:
             self._note(str(exc))
+            return
+        if not self._camera_allowed(source):
             return
         self.capture.stop()
         self.camera_source = source
