@@ -72,3 +72,18 @@ def test_comment_model_batches_and_stays_bounded(qtbot):
     assert model.rowCount() == 100
     assert len(inserts) == 1  # one beginInsertRows for the whole batch
     assert model.index(99, 0).data() == "v999: c999"
+
+
+def test_problems_reported_from_other_threads_reach_the_status_bar(qtbot, console_app, tmp_path):
+    import threading
+
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow(console_app, layout_file=tmp_path / "layout.ini")
+    qtbot.addWidget(window)
+    message = "Can't save the session log: the disk is full."
+    t = threading.Thread(target=console_app._note, args=(message,))
+    t.start()
+    t.join()
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: message in bar.currentMessage(), timeout=3000)

@@ -31,6 +31,7 @@ class ConsoleStatusBar(QStatusBar):
         for label in (self.fps, self.events, self.clock, self.camera):
             self.addWidget(label)
         self.addPermanentWidget(self.db)
+        self._notices_seen = 0
         self._timer = QTimer(self)
         self._timer.setInterval(500)
         self._timer.timeout.connect(self.refresh)
@@ -38,6 +39,13 @@ class ConsoleStatusBar(QStatusBar):
         self.refresh()
 
     def refresh(self) -> None:
+        # Problems reported from any thread (disk full, camera lost, no CJK font) reach the host
+        # here, newest first; the full list stays in the tooltip.
+        notices = list(self._app.notices)
+        if len(notices) > self._notices_seen:
+            self._notices_seen = len(notices)
+            self.showMessage("⚠ " + notices[-1], 30000)
+            self.setToolTip("\n".join(notices[-10:]))
         video = self._app.pipeline.stats()
         self.fps.setText(f"{video.fps:4.1f} fps")
         self.events.setText(pick(f"{self._app.rates.per_second():,.0f} events/s", f"{self._app.rates.per_second():,.0f} 事件/秒"))
