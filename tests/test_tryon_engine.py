@@ -211,3 +211,27 @@ def test_still_head_skips_every_other_inference_moving_head_does_not(portrait):
     finally:
         tracker.close()
     assert tracker.skipped <= 3
+
+
+def test_lost_face_holds_then_fades_items_out(catalog, portrait):
+    controller = TryOnController(None, catalog)
+    controller.put_on("GLASS-001")
+    proc = TryOnProcessor(controller)
+    blank = np.full_like(portrait, 120)
+    amounts = []
+    try:
+        for i in range(12):
+            proc.process(portrait.copy(), i * 33)
+        for i in range(12, 40):  # the host steps out of the picture
+            out = proc.process(blank.copy(), i * 33)
+            amounts.append(int(np.abs(out.astype(int) - blank.astype(int)).sum()))
+    finally:
+        proc.close()
+    full = amounts[0]
+    assert full > 0
+    assert all(a == full for a in amounts[:8])  # held for ~0.3 s at full strength
+    fading = amounts[8:]
+    assert all(b <= a for a, b in zip(fading, fading[1:]))  # then only ever fainter
+    assert fading[-1] == 0  # and gone
+    steps = np.abs(np.diff(amounts)) / full
+    assert steps.max() < 0.25  # no snap: each frame changes at most a quarter of the strength
