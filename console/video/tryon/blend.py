@@ -112,9 +112,10 @@ class Canvas:
         self.f = np.ascontiguousarray(roi.transpose(2, 0, 1), dtype=np.float32)
 
     def over(self, color_bgr: np.ndarray | tuple[float, float, float], alpha: np.ndarray,
-             box: tuple[slice, slice] | None = None) -> None:
+             box: tuple[slice, slice] | None = None, shade: np.ndarray | None = None) -> None:
         """Layer `color` (a BGR triple or an H×W×3 image) with coverage `alpha` (ROI-sized);
-        `box` limits the work to a sub-region."""
+        `shade` (H×W) multiplies a triple per pixel (lighting, texture) without building an
+        image; `box` limits the work to a sub-region."""
         sl = (slice(None),) if box is None else (slice(None), *box)
         f = self.f[sl]
         a = alpha if box is None else alpha[box]
@@ -125,6 +126,8 @@ class Canvas:
                 color = color[sl]
         else:
             color = color[:, None, None]
+            if shade is not None:
+                color = color * (shade if box is None else shade[box])[None]
         tmp = color - f
         tmp *= a
         f += tmp

@@ -98,6 +98,20 @@ class Headband(Renderer):
         cv.commit()
 
 
+def _wave(size_hw, origin, frame, kx: float, ky: float, period: float, cos: bool = False) -> np.ndarray:
+    """sin (or cos) of 2π(kx·x + ky·y)/period in head-frame units over the ROI, built from two 1-D
+    tables (the phase is linear in pixel x and y), not a full-ROI trigonometric pass."""
+    o, u, v, fw = frame
+    w = 2 * math.pi / (period * fw)
+    ax = (kx * u[0] + ky * v[0]) * w
+    ay = (kx * u[1] + ky * v[1]) * w
+    px = (np.arange(size_hw[1], dtype=np.float32) + (origin[0] - o[0])) * ax
+    py = (np.arange(size_hw[0], dtype=np.float32) + (origin[1] - o[1])) * ay
+    if cos:  # cos(a+b) = cos a cos b − sin a sin b
+        return np.outer(np.cos(py), np.cos(px)) - np.outer(np.sin(py), np.sin(px))
+    return np.outer(np.sin(py), np.cos(px)) + np.outer(np.cos(py), np.sin(px))
+
+
 def _dome(rx: float, ry: float, base_y: float, p: float, n: int = 60) -> np.ndarray:
     """Upper half of a superellipse standing on y = base_y (crown of a hat)."""
     t = np.linspace(math.pi, 2 * math.pi, n)
@@ -159,37 +173,36 @@ class Hat(Renderer):
         light = 1.12 - 0.45 * (ly - top) / ry - 0.08 * lx / rx
         light = np.clip(light * (1.0 - 0.3 * np.clip(lx / rx, -1, 1) ** 2), 0.55, 1.15)  # rounded sides
         if beanie:
-            texture = 0.9 + 0.1 * np.cos(lx * (2 * math.pi / 0.032))
+            texture = 0.9 + 0.1 * _wave(size_hw, o, frame, 1.0, 0.0, 0.032, cos=True)
         else:
-            d1, d2 = (lx + ly) * (2 * math.pi / 0.03), (lx - ly) * (2 * math.pi / 0.03)
-            texture = 0.94 + 0.06 * np.sin(d1) * np.sin(d2)
-        shade = (light * texture)[..., None]
+            texture = 0.94 + 0.06 * _wave(size_hw, o, frame, 1, 1, 0.03) * _wave(size_hw, o, frame, 1, -1, 0.03)
 
-        body = fill(size_hw, [_to_image(outline, frame)], o)
+        body = feather(fill(size_hw, [_to_image(outline, frame)], o), 0.6)
         shadow_poly = _to_image((brim if brim is not None else outline) + [0.0, 0.06], frame)
         shadow = feather(fill(size_hw, [shadow_poly], o), fw * 0.03)
-        cv.over((0.0, 0.0, 0.0), shadow * (0.35 * a))
+        cv.over((0.0, 0.0, 0.0), shadow * (0.35 * a), cv.box(shadow_poly, fw * 0.1, o))
+        crown_box = cv.box(_to_image(outline, frame), 2, o)
         if brim is not None:
             brim_img = _to_image(brim, frame)
             brim_mask = feather(fill(size_hw, [brim_img], o), 0.6)
-            back = brim_mask * (ly < base_y + 0.02)
-            cv.over(np.clip(col * 0.88 * texture[..., None], 0, 255), back * a)
-        cv.over(np.clip(col * shade, 0, 255), feather(body, 0.6) * a)
+            back_half, front_half = brim_img[36:], brim_img[:37]  # angles 180–360 / 0–180
+            back_box, front_box = cv.box(back_half, 2, o), cv.box(front_half, 2, o)
+            cv.over(col * 0.88, brim_mask * (ly < base_y + 0.02) * a, back_box, shade=texture)
+        cv.over(col, body * a, crown_box, shade=light * texture)
         if beanie:
             cuff_top = _to_image(np.stack([np.linspace(-rx, rx, 30), np.full(30, base_y - 0.15 * s)], 1), frame)
             cuff = fill(size_hw, [np.vstack([cuff_top, _to_image(lower, frame)])], o)
-            ribs = 0.84 + 0.16 * np.cos(lx * (2 * math.pi / 0.045))
-            cv.over(np.clip(col * (ribs * np.clip(light * 1.1, 0, 1.2))[..., None], 0, 255), feather(cuff, 0.6) * feather(body, 0.6) * a)
+            ribs = 0.84 + 0.16 * _wave(size_hw, o, frame, 1.0, 0.0, 0.045, cos=True)
+            cv.over(col, feather(cuff, 0.6) * body * a, crown_box, shade=ribs * np.minimum(light * 1.1, 1.2))
             seam = stroke(size_hw, cuff_top, o, max(1.0, fw * 0.01))
-            cv.over(col * 0.45, feather(seam, fw * 0.004) * feather(body, 0.6) * (0.7 * a))
+            cv.over(col * 0.45, feather(seam, fw * 0.004) * body * (0.7 * a), crown_box)
         else:
             band_col = np.array(hex_to_bgr(self.props["band_color"]), np.float32) * illum
             band = ((ly > base_y - 0.1 * s) & (ly < base_y + 0.005)).astype(np.float32)
-            cv.over(np.clip(band_col * light[..., None], 0, 255), band * feather(body, 0.6) * a)
+            cv.over(band_col, band * body * a, crown_box, shade=light)
             # The front half of the brim, seen from below: darker near the crown, lit at the edge.
             under = np.clip(0.72 + 0.18 * (ly - base_y) / (0.22 * s), 0.7, 0.92) * texture
-            front = brim_mask * (ly >= base_y + 0.02)
-            cv.over(np.clip(col * under[..., None], 0, 255), front * a)
-            edge = stroke(size_hw, brim_img[:37], o, max(1.0, fw * 0.008))
-            cv.over(np.minimum(col * 1.08, 255), edge.astype(np.float32) * (0.6 * a / 255.0))
+            cv.over(col, brim_mask * (ly >= base_y + 0.02) * a, front_box, shade=under)
+            edge = stroke(size_hw, front_half, o, max(1.0, fw * 0.008))
+            cv.over(np.minimum(col * 1.08, 255), edge.astype(np.float32) * (0.6 * a / 255.0), front_box)
         cv.commit()
