@@ -86,7 +86,15 @@ def test_controller_is_thread_safe(catalog):
     c = TryOnController(None, catalog)
     skus = [p.sku for p in catalog][:10]
 
+    errors = []
+
     def work(seed):
+        try:
+            _work(seed)
+        except Exception as exc:  # a thread's exception must fail the test, not just warn
+            errors.append(exc)
+
+    def _work(seed):
         rng = np.random.default_rng(seed)
         for _ in range(300):
             sku = skus[rng.integers(len(skus))]
@@ -105,6 +113,7 @@ def test_controller_is_thread_safe(catalog):
         t.start()
     for t in threads:
         t.join()
+    assert not errors, errors
     snap = c.snapshot()
     assert [w.sku for w in snap.items] == c.on_air()
     assert len({catalog.get(s).item for s in c.on_air()}) == len(c.on_air())

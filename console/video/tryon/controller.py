@@ -131,16 +131,18 @@ class TryOnController:
         product = self.catalog.get(sku)
         if not product.shades:
             return None
-        if sku not in self.on_air():
+        with self._lock:
+            state = self._worn.get(sku)  # checked and used under one lock: another thread may take it off
+            put_on_first = state is None
+            if state is not None:
+                state["shade"] = ((state["shade"] or 0) + step) % len(product.shades)
+                # A new shade replaces the host's manual tweaks of the keys it defines.
+                for key in product.shades[state["shade"]].props:
+                    state["overrides"].pop(key, None)
+                shade = state["shade"]
+        if put_on_first:
             self.put_on(sku)  # first press puts the product on in its first shade
             return self.shade_index(sku)
-        with self._lock:
-            state = self._worn[sku]
-            state["shade"] = ((state["shade"] or 0) + step) % len(product.shades)
-            # A new shade replaces the host's manual tweaks of the keys it defines.
-            for key in product.shades[state["shade"]].props:
-                state["overrides"].pop(key, None)
-            shade = state["shade"]
         self._changed()
         return shade
 
