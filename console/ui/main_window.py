@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QRunnable, Signal, QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea, QWidget
 
 from console import APP_NAME, __version__
 from console.i18n import pick
@@ -24,6 +24,15 @@ from .video_view import VideoView
 
 class _DeviceProbe(QObject):
     sig_found = Signal(list)
+
+
+def _scrollable(widget: QWidget) -> QScrollArea:
+    """Lets a tall panel's dock be made short without squashing its buttons."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.NoFrame)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -51,11 +60,16 @@ class MainWindow(QMainWindow):
             self.add_dock("tryon", pick("Try-on", "试穿试戴"), TryOnPanel(app.tryon), Qt.LeftDockWidgetArea)
         from .triggers_panel import TriggersPanel
 
-        self.add_dock("triggers", pick("Triggers", "互动触发"), TriggersPanel(app.interactions), Qt.BottomDockWidgetArea)
+        self.triggers = TriggersPanel(app.interactions)
+        self.add_dock("triggers", pick("Triggers", "互动触发"), _scrollable(self.triggers), Qt.BottomDockWidgetArea)
         if app.show_runner is not None:
             from .cue_sheet import CueSheetPanel
 
             self.add_dock("cues", pick("Cue sheet", "流程单"), CueSheetPanel(app.show_runner), Qt.RightDockWidgetArea)
+        # First-run proportions: the program video gets the room; a saved layout overrides this.
+        self.resizeDocks([self.docks["triggers"]], [270], Qt.Vertical)
+        side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
+        self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
         self._build_output_menu()
         self._build_camera_menu()
         self._build_help_menu()
