@@ -49,7 +49,7 @@ def load_settings(path: Path | None) -> Settings:
     demo = data.get("demo", {})
     ui = data.get("ui", {})
     for key, value, kind in (
-        ("camera", camera.get("source"), str),
+        ("camera", camera.get("source"), (str, int)),
         ("width", camera.get("width"), int),
         ("height", camera.get("height"), int),
         ("demo_rate", demo.get("rate"), (int, float)),
