@@ -11,3 +11,22 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def portrait_path() -> Path:
     return ROOT / "resources" / "media" / "astronaut.png"
+
+
+@pytest.fixture
+def room_presets() -> list:
+    """Presets for the `room` fixture; a test module overrides this to use the shipped ones."""
+    return []
+
+
+@pytest.fixture
+def room(room_presets):
+    """A real hub and engines on a manual clock, plus the list of every Action they published."""
+    from console.core.clock import ManualClock
+    from console.core.hub import SessionHub
+    from console.interact.controller import Interactions
+
+    hub, clock = SessionHub(), ManualClock()
+    log: list = []
+    hub.subscribe(lambda batch: log.extend(e for e in batch if e.kind == "action"), name="log")
+    return hub, clock, Interactions(hub, clock, presets=room_presets), log

@@ -9,10 +9,7 @@ import pytest
 from console.commerce.book import CouponBook, CouponSpec
 from console.commerce.codes import ALPHABET, AMBIGUOUS, is_valid_code, new_code
 from console.core import actions as A
-from console.core.clock import ManualClock
 from console.core.events import Comment, Like, Viewer
-from console.core.hub import SessionHub
-from console.interact.controller import Interactions
 
 _ids = itertools.count()
 
@@ -23,14 +20,6 @@ def comment(viewer_id: str, text: str = "领券") -> Comment:
 
 def likes(n: int) -> Like:
     return Like(platform="demo", msg_id=f"l{next(_ids)}", ts=0.0, viewer=Viewer("liker", "liker"), count=n)
-
-
-@pytest.fixture
-def room():
-    hub, clock = SessionHub(), ManualClock()
-    log: list = []
-    hub.subscribe(lambda batch: log.extend(e for e in batch if e.kind == "action"), name="log")
-    return hub, clock, Interactions(hub, clock, presets=[]), log
 
 
 def named(log, name):

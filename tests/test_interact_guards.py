@@ -5,20 +5,14 @@ from __future__ import annotations
 import pytest
 
 from console.core import actions as A
-from console.core.clock import ManualClock
-from console.core.hub import SessionHub
-from console.interact.controller import Interactions
 from console.interact.fatigue import FatigueGuard
 from console.interact.lint import AirTextLint
 from console.interact.presets import load_presets
 
 
 @pytest.fixture
-def room():
-    hub, clock = SessionHub(), ManualClock()
-    log: list = []
-    hub.subscribe(lambda batch: log.extend(e for e in batch if e.kind == "action"), name="log")
-    return hub, clock, Interactions(hub, clock, presets=load_presets()), log
+def room_presets():
+    return load_presets()
 
 
 def named(log, name):

@@ -5,13 +5,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 
-import pytest
 
 from console.core import actions as A
-from console.core.clock import ManualClock
 from console.core.events import Comment, Join, Segment, Viewer
-from console.core.hub import SessionHub
-from console.interact.controller import Interactions
 from console.interact.draw import DrawSequence, commitment, draw_winners
 from console.interact.verify import verify_actions
 
@@ -22,14 +18,6 @@ def comment(viewer: Viewer | str, text: str = "抽奖") -> Comment:
     if isinstance(viewer, str):
         viewer = Viewer(viewer, f"name-{viewer}")
     return Comment(platform="demo", msg_id=f"m{next(_ids)}", ts=0.0, viewer=viewer, text=text)
-
-
-@pytest.fixture
-def room():
-    hub, clock = SessionHub(), ManualClock()
-    log: list = []
-    hub.subscribe(lambda batch: log.extend(e for e in batch if e.kind == "action"), name="log")
-    return hub, clock, Interactions(hub, clock, presets=[]), log
 
 
 def named(log, name):

@@ -7,10 +7,7 @@ import itertools
 import pytest
 
 from console.core import actions as A
-from console.core.clock import ManualClock
 from console.core.events import ActionSource, Comment, Like, Viewer
-from console.core.hub import SessionHub
-from console.interact.controller import Interactions
 from console.interact.show import ShowFileError, ShowRunner, load_show, parse_show
 from console.resources import resource
 
@@ -19,14 +16,6 @@ _ids = itertools.count()
 
 def comment(viewer_id: str, text: str) -> Comment:
     return Comment(platform="demo", msg_id=f"m{next(_ids)}", ts=0.0, viewer=Viewer(viewer_id, viewer_id), text=text)
-
-
-@pytest.fixture
-def room():
-    hub, clock = SessionHub(), ManualClock()
-    log: list = []
-    hub.subscribe(lambda batch: log.extend(e for e in batch if e.kind == "action"), name="log")
-    return hub, clock, Interactions(hub, clock, presets=[]), log
 
 
 SMALL = {
