@@ -101,13 +101,7 @@ class ConsoleApp:
             self._note(f"{exc} Showing the demo camera instead.")
             self.camera_source = DEMO
         self.camera_status = CameraStatus("starting", str(self.camera_source))
-        self.capture = CaptureThread(
-            self.camera_source,
-            self.capture_slot,
-            self._on_camera_status,
-            width=self.settings.width,
-            height=self.settings.height,
-        )
+        self.capture = self._new_capture(self.camera_source)
         self.pipeline = VideoPipeline(self.capture_slot, on_error=self._on_video_error)
         try:
             self.tryon: TryOnController | None = TryOnController(self.hub)
@@ -154,6 +148,11 @@ class ConsoleApp:
             self._note(pick(f"Video stage '{stage}' failed: {message}", f"视频处理“{stage}”出错：{message}"))
 
     # -- lifecycle ----------------------------------------------------------------------------
+    def _new_capture(self, source: str | int) -> CaptureThread:
+        return CaptureThread(
+            source, self.capture_slot, self._on_camera_status, width=self.settings.width, height=self.settings.height
+        )
+
     def _camera_allowed(self, source: str | int) -> bool:
         """macOS asks the host once for camera access; it must be asked on the main thread
         before OpenCV opens the device. Demo and file sources need no permission."""
@@ -170,9 +169,7 @@ class ConsoleApp:
     def start_video(self) -> None:
         if not self._camera_allowed(self.camera_source):
             self.camera_source = DEMO
-            self.capture = CaptureThread(
-                DEMO, self.capture_slot, self._on_camera_status, width=self.settings.width, height=self.settings.height
-            )
+            self.capture = self._new_capture(DEMO)
         self.capture.start()
         self.pipeline.start()
 
@@ -187,9 +184,7 @@ class ConsoleApp:
             return
         self.capture.stop()
         self.camera_source = source
-        self.capture = CaptureThread(
-            source, self.capture_slot, self._on_camera_status, width=self.settings.width, height=self.settings.height
-        )
+        self.capture = self._new_capture(source)
         self.capture.start()
 
     def _drain_system_notes(self) -> None:
@@ -213,6 +208,12 @@ class ConsoleApp:
         for fn in self._listeners:
             fn()
 
+    def _on_provider_done(self, task: asyncio.Task) -> None:
+        # The video, engines and log keep running without the platform; the host is told why.
+        if not task.cancelled() and task.exception() is not None:
+            self._note(pick(f"The platform connection stopped: {task.exception()}",
+                            f"平台连接已中断：{task.exception()}"))
+
     async def run(self, quit_after: float | None = None, stop: asyncio.Event | None = None) -> None:
         """Run the platform and the periodic tick until `stop` is set or `quit_after` passes."""
         stop = stop or asyncio.Event()
@@ -220,13 +221,11 @@ class ConsoleApp:
         # 50k events/s load) short.
         gc.freeze()
         provider_task = asyncio.create_task(self.provider.run(self.hub), name="provider")
+        provider_task.add_done_callback(self._on_provider_done)
         deadline = None if quit_after is None else self.clock.monotonic() + quit_after
         try:
             while not stop.is_set():
                 self.tick()
-                if provider_task.done() and provider_task.exception():
-                    self._note(f"The platform connection stopped: {provider_task.exception()}")
-                    provider_task = asyncio.create_task(asyncio.sleep(1e9))
                 if deadline is not None and self.clock.monotonic() >= deadline:
                     break
                 with contextlib.suppress(asyncio.TimeoutError):

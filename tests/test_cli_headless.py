@@ -91,3 +91,24 @@ def test_headless_show_draw_verifies_and_tampering_is_caught(tmp_path):
     con.close()
     bad = _run("verify-draw", "--db", str(db))
     assert bad.returncode == 1 and "INVALID" in bad.stdout
+
+
+def test_a_failing_platform_is_reported_and_the_rest_keeps_running(tmp_path):
+    import asyncio
+
+    from console.app import AppOptions, ConsoleApp
+
+    app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp_path / "s.db", config=tmp_path / "none.toml"))
+
+    async def broken(hub):
+        raise ConnectionError("token revoked")
+
+    app.provider.run = broken
+    try:
+        app.start_video()
+        asyncio.run(app.run(quit_after=1.0))
+    finally:
+        app.shutdown()
+    assert any("token revoked" in n for n in app.notices)
+    assert app.pipeline.processed > 0
+    assert app.store.stats().written >= 1  # the camera status record still landed
