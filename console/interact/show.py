@@ -8,7 +8,7 @@
     [[cue]]                          # what happens, at an offset from the start of the show
     id = "vote"
     at_s = 5
-    action = "open_poll"             # an Interactions method (see CUE_ACTIONS)
+    action = "open_poll"             # a registered interaction action, or stop / run_preset
     question = "Which shade next?"
     options = ["Ruby", "Coral"]
 
@@ -29,14 +29,18 @@ from console.core import actions as A
 from console.core.clock import Clock
 from console.core.events import ActionSource
 
+from . import registry
 from .controller import Interactions
 from .outbox import Outbox
 from .results import Result, ok, refused
 
-CUE_ACTIONS = (
-    "open_poll", "close_poll", "start_lottery", "close_lottery_entries", "draw", "reroll",
-    "drop_coupon", "start_countdown", "show_product_card", "pin_comment", "stop", "run_preset",
-)
+CONTROL_ACTIONS = ("stop", "run_preset")
+"""Cue actions that are not a kind's own: take any kind off the video, run a preset."""
+
+
+def cue_actions() -> tuple[str, ...]:
+    """Every action a cue may name: the registered kinds' actions, then stop / run_preset."""
+    return (*(name for k in registry.load_kinds() for name in k.actions), *CONTROL_ACTIONS)
 _RESERVED = {"id", "at_s", "action", "note"}
 
 
@@ -81,11 +85,17 @@ class Show:
 
 
 def _check_params(cue_id: str, action: str, params: dict[str, Any]) -> None:
-    method = getattr(Interactions, action)
-    try:
-        inspect.signature(method).bind(None, **params)
-    except TypeError as exc:
-        raise ShowFileError(f"cue {cue_id!r} ({action}): {exc}") from None
+    registered = registry.action(action)
+    if registered is not None:
+        problem = registered.check(params)
+    else:
+        try:
+            inspect.signature(getattr(Interactions, action)).bind(None, **params)
+            problem = None
+        except TypeError as exc:
+            problem = str(exc)
+    if problem:
+        raise ShowFileError(f"cue {cue_id!r} ({action}): {problem}")
 
 
 def parse_show(data: dict[str, Any], name: str = "show") -> Show:
@@ -110,9 +120,9 @@ def parse_show(data: dict[str, Any], name: str = "show") -> Show:
             raise ShowFileError(f"{name}: two cues are called {cue_id!r}")
         seen.add(cue_id)
         action = raw.get("action")
-        if action not in CUE_ACTIONS:
+        if action not in cue_actions():
             raise ShowFileError(f"{name}: cue {cue_id!r} has unknown action {action!r} "
-                                f"(one of: {', '.join(CUE_ACTIONS)})")
+                                f"(one of: {', '.join(cue_actions())})")
         try:
             at_s = float(raw["at_s"])
         except (KeyError, TypeError, ValueError):

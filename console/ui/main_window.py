@@ -125,6 +125,16 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, a=aspect: self.app.overlays.set_aspect(a))
             group.addAction(action)
             self.aspect_actions[aspect] = action
+        # Standing overlay elements (viewer count …) declare a toggle label; the menu lists them.
+        self.element_actions: dict[str, QAction] = {}
+        for name, element in self.app.overlays.elements.items():
+            if element.toggle is None:
+                continue
+            action = self._view_menu.addAction(pick(*element.toggle))
+            action.setCheckable(True)
+            action.setChecked(name in self.app.overlays.enabled)
+            action.toggled.connect(lambda on, n=name: self.app.overlays.set_enabled(n, on))
+            self.element_actions[name] = action
 
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu(pick("&Help", "帮助(&H)"))
