@@ -26,6 +26,8 @@ from console.core.rates import RateMeter
 from console.i18n import pick, set_language
 from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
+from console.output.manager import OutputManager
+from console.output.registry import OutputContext
 from console.providers.runner import PlatformRunner
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
@@ -124,6 +126,8 @@ class ConsoleApp:
         if self.overlays.font_warning:
             self._note(self.overlays.font_warning)
         self.pipeline.add(self.overlays)
+        # Program frames out (push, virtual camera, …): registered modules in console/output.
+        self.outputs = OutputManager(OutputContext(program=self.pipeline.program, note=self._note))
         self._stopped = False
 
     # -- notices from any thread ------------------------------------------------------------
@@ -242,6 +246,7 @@ class ConsoleApp:
         if self._stopped:
             return
         self._stopped = True
+        self.outputs.stop_all()
         self.pipeline.stop()
         self.capture.stop()
         self._drain_system_notes()
