@@ -26,7 +26,9 @@ from console.core.rates import RateMeter
 from console.i18n import pick, set_language
 from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
-from console.providers.demo import DemoConfig, DemoProvider
+from console.output.manager import OutputManager
+from console.output.registry import OutputContext
+from console.providers.runner import PlatformRunner
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.video.capture import DEMO, CameraError, CameraStatus, CaptureThread, parse_source, webcam_available
@@ -44,6 +46,8 @@ TICK_S = 0.25
 @dataclass(slots=True)
 class AppOptions:
     demo: bool = False
+    platforms: list[str] | None = None
+    """--platform NAME (repeatable); None = `[platform] use` from the settings file (default demo)."""
     camera: str | None = None
     db: Path | None = None
     config: Path | None = None
@@ -74,15 +78,18 @@ class ConsoleApp:
         self._system_notes: queue.SimpleQueue[Action] = queue.SimpleQueue()
         self._listeners: list[Callable[[], None]] = []
 
-        # Only the demo audience exists so far; real platforms plug in here as providers.
+        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
         rate = options.rate if options.rate is not None else self.settings.demo_rate
-        self.provider = DemoProvider(DemoConfig(rate=rate), clock=self.clock)
+        self.platforms = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
+                                        overrides={"demo": {"rate": rate}})
+        self.provider = self.platforms.primary
+        self.platforms.status_changed.connect(self._on_platform_status)
 
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
         self.session_id = self.store.start_session(
-            platform=self.provider.platform,
-            is_demo=self.provider.is_demo,
+            platform=self.platforms.session_platform,
+            is_demo=self.platforms.is_demo,
             app_version=__version__,
             meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
         )
@@ -119,6 +126,8 @@ class ConsoleApp:
         if self.overlays.font_warning:
             self._note(self.overlays.font_warning)
         self.pipeline.add(self.overlays)
+        # Program frames out (push, virtual camera, …): registered modules in console/output.
+        self.outputs = OutputManager(OutputContext(program=self.pipeline.program, note=self._note))
         self._stopped = False
 
     # -- notices from any thread ------------------------------------------------------------
@@ -142,6 +151,11 @@ class ConsoleApp:
                 detail={"state": status.state, "source": status.source, "message": status.message},
             )
         )
+
+    def _on_platform_status(self, status) -> None:
+        # The video, engines and log keep running without the platform; the host is told why.
+        if status.state in ("failed", "ended") and status.reason:
+            self._note(pick(f"Platform connection: {status.text()}", f"平台连接：{status.text()}"))
 
     def _on_video_error(self, stage: str, message: str) -> None:
         if message:
@@ -208,20 +222,13 @@ class ConsoleApp:
         for fn in self._listeners:
             fn()
 
-    def _on_provider_done(self, task: asyncio.Task) -> None:
-        # The video, engines and log keep running without the platform; the host is told why.
-        if not task.cancelled() and task.exception() is not None:
-            self._note(pick(f"The platform connection stopped: {task.exception()}",
-                            f"平台连接已中断：{task.exception()}"))
-
     async def run(self, quit_after: float | None = None, stop: asyncio.Event | None = None) -> None:
         """Run the platform and the periodic tick until `stop` is set or `quit_after` passes."""
         stop = stop or asyncio.Event()
         # Startup objects never die; freezing them keeps full GC passes (and loop stalls under a
         # 50k events/s load) short.
         gc.freeze()
-        provider_task = asyncio.create_task(self.provider.run(self.hub), name="provider")
-        provider_task.add_done_callback(self._on_provider_done)
+        self.platforms.start()
         deadline = None if quit_after is None else self.clock.monotonic() + quit_after
         try:
             while not stop.is_set():
@@ -231,9 +238,7 @@ class ConsoleApp:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), TICK_S)
         finally:
-            provider_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await provider_task
+            await self.platforms.stop()
             self.tick()
 
     def shutdown(self) -> None:
@@ -241,6 +246,7 @@ class ConsoleApp:
         if self._stopped:
             return
         self._stopped = True
+        self.outputs.stop_all()
         self.pipeline.stop()
         self.capture.stop()
         self._drain_system_notes()

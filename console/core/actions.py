@@ -35,7 +35,8 @@ LINT_OVERRIDE = "lint.override"  # {"text", "hits": [str]}
 
 # Console state, recorded so a session can be audited afterwards.
 CAMERA_STATUS = "camera.status"  # {"state": "ok"|"lost"|"retrying", "source", "message"}
-PROVIDER_STATUS = "provider.status"  # {"state", "message"}
+PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt"?, "next_try_s"?}
+PROVIDER_RESUME = "provider.resume"  # {"platform", "state": {cursor…}} — where to continue after a restart
 
 # Interactions, added with the engines (console/interact). Detail keys beyond the above:
 # poll.open also has "allow_change", "backend"; poll.vote "previous" when a vote changed.
