@@ -35,7 +35,7 @@ from console.video.capture import DEMO, CameraError, CameraStatus, CaptureThread
 from console.video.frames import Frame, LatestSlot
 from console.video.overlays.compositor import OverlayCompositor
 from console.video.pipeline import VideoPipeline
-from console.video.tryon.catalog import CatalogError
+from console.video.tryon.catalog import Catalog, CatalogError
 from console.video.tryon.controller import TryOnController
 from console.video.tryon.processor import TryOnProcessor
 
@@ -97,8 +97,18 @@ class ConsoleApp:
         self.rates = RateMeter()
         self.hub.subscribe(self.rates, name="rates")
 
-        self.interactions = Interactions(self.hub, self.clock)
-        self.show_runner = ShowRunner(load_show(options.show), self.interactions) if options.show else None
+        # The one product catalog: try-on, product cards, show segments (and the demo audience).
+        try:
+            self.catalog = Catalog.load()
+        except OSError as exc:
+            self._note(pick(f"The product catalog could not be loaded ({exc}).", f"商品目录无法加载（{exc}）。"))
+            self.catalog = Catalog([])
+        for problem in self.catalog.problems:
+            self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
+        self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
+                                         language=lambda: self.overlays.language)
+        self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
+                            if options.show else None)
 
         self.capture_slot: LatestSlot[Frame] = LatestSlot()
         camera_spec = options.camera or self.settings.camera
@@ -111,7 +121,7 @@ class ConsoleApp:
         self.capture = self._new_capture(self.camera_source)
         self.pipeline = VideoPipeline(self.capture_slot, on_error=self._on_video_error)
         try:
-            self.tryon: TryOnController | None = TryOnController(self.hub)
+            self.tryon: TryOnController | None = TryOnController(self.hub, self.catalog)
         except (CatalogError, OSError) as exc:
             # A broken catalog turns try-on off; camera, comments and the log carry on.
             self._note(pick(f"Try-on is off: the product catalog could not be loaded ({exc}).",

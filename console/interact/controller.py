@@ -16,6 +16,7 @@ from collections import deque
 from typing import Any, Awaitable, Callable, Sequence
 
 from console.commerce.backend import CouponBackend, PublishOutcome
+from console.commerce.catalog import Catalog, shared_catalog
 from console.core import actions as A
 from console.core.clock import Clock, SystemClock
 from console.core.events import ActionSource, Event, Viewer
@@ -46,8 +47,13 @@ class Interactions:
     def __init__(self, hub: SessionHub, clock: Clock | None = None, *,
                  coupon_backend: CouponBackend | None = None, fatigue: FatigueGuard | None = None,
                  lint: AirTextLint | None = None, presets: list[Preset] | None = None,
-                 poll_backend: PollBackend | None = None) -> None:
+                 poll_backend: PollBackend | None = None, catalog: Catalog | None = None,
+                 language: Callable[[], str] | None = None) -> None:
         self.hub = hub
+        self.catalog = catalog if catalog is not None else shared_catalog()
+        """The one product catalog: product cards and segments take names and prices from it."""
+        self.language = language or (lambda: "zh")
+        """The audience's language (overlay language): what product names on air are written in."""
         self.clock = clock or SystemClock()
         self.fatigue = fatigue or FatigueGuard()
         self.lint = lint or AirTextLint.load()

@@ -7,6 +7,7 @@ from console.core.events import ActionSource
 
 from ..coupons import CouponEngine
 from ..registry import Confirm, Control, InteractionKind, register
+from ..results import refused
 from ..timefmt import mmss
 
 
@@ -37,10 +38,16 @@ KIND = register(InteractionKind(
 def drop_coupon(ix, title: str, keyword: str, *, quantity: int, percent_off: float | None = None,
                 amount_off: float | None = None, min_spend: float = 0, per_viewer_limit: int = 1,
                 expires_s: float = 600, like_goal: int | None = None, drop_in_s: float | None = None,
-                currency: str = "CNY", source: ActionSource = ActionSource.HOST,
+                currency: str = "CNY", sku: str | None = None, source: ActionSource = ActionSource.HOST,
                 override_lint: bool = False):
+    """`sku`: a catalog product the coupon is for (its currency is used)."""
+    product = ix.catalog.find(sku) if sku else None
+    if sku and product is None:
+        return refused(f"{sku} is not in the product catalog; a coupon can only be for a product in it.")
+    if product is not None:
+        currency = product.currency
     spec = CouponSpec(title.strip(), keyword.strip(), int(quantity), percent_off, amount_off,
-                      float(min_spend), int(per_viewer_limit), float(expires_s), currency)
+                      float(min_spend), int(per_viewer_limit), float(expires_s), currency, sku)
     return ix.guarded("coupon", [spec.title, spec.keyword], override_lint,
                       lambda: ix.engine("coupon").arm(spec, like_goal=like_goal, drop_in_s=drop_in_s,
                                                       source=source), call_to_action=True)

@@ -20,17 +20,30 @@ KIND = register(InteractionKind(
 
 
 @KIND.action("Product card", "商品卡", preset=True)
-def show_product_card(ix, sku: str, name: str, price: float, currency: str = "CNY",
-                      coupon_text: str | None = None, source: ActionSource = ActionSource.HOST,
-                      override_lint: bool = False):
+def show_product_card(ix, sku: str, name: str | None = None, price: float | None = None,
+                      currency: str | None = None, coupon_text: str | None = None, tryon: bool | None = None,
+                      source: ActionSource = ActionSource.HOST, override_lint: bool = False):
+    """Name, price and currency come from the catalog unless given (a sale price, a product the
+    catalog does not have). `tryon`: put the product on the host too — by default when it has a
+    try-on (the try-on controller follows the PRODUCT_CARD action)."""
+    product = ix.catalog.find(sku.strip()) if sku else None
+    name = name if name is not None else (product.name(ix.language()) if product else None)
+    price = price if price is not None else (product.price if product else None)
+    currency = currency or (product.currency if product else "CNY")
+    wear = bool(product and product.has_tryon) if tryon is None else bool(tryon and product and product.has_tryon)
+
     def op():
-        if not sku.strip() or not name.strip():
-            return refused("The product card needs the product's SKU and name.")
+        if not sku or not sku.strip():
+            return refused("The product card needs the product's SKU.")
+        if product is None and (not name or price is None):
+            return refused(f"{sku} is not in the product catalog; give its name and price, or add it to the catalog.")
+        if not str(name).strip():
+            return refused("The product card needs the product's name.")
         if price < 0:
             return refused("The price cannot be negative.")
-        ix.engine("product_card").show(ProductCardView(sku.strip(), name.strip(), float(price), currency, coupon_text))
-        ix.outbox.emit(A.PRODUCT_CARD, {"sku": sku, "name": name, "price": float(price),
-                                        "currency": currency, "coupon_text": coupon_text}, source)
+        ix.engine("product_card").show(ProductCardView(sku.strip(), str(name).strip(), float(price), currency, coupon_text))
+        ix.outbox.emit(A.PRODUCT_CARD, {"sku": sku.strip(), "name": str(name).strip(), "price": float(price),
+                                        "currency": currency, "coupon_text": coupon_text, "tryon": wear}, source)
         return ok(f"Product card on screen: {name} {price:g} {currency}.")
 
     return ix.guarded("product_card", [name, coupon_text], override_lint, op, call_to_action=False)

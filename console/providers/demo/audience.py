@@ -23,7 +23,7 @@ from console.core.events import (
     Action, Comment, Event, Follow, Gift, Join, Leave, Like, Order, ViewerCount,
 )
 
-from .catalog import DEMO_PRODUCTS, DemoProduct, product_for
+from .catalog import DemoProduct, demo_products, product_for
 from .crowd import Crowd
 from .personas import (
     COMMENT, FOLLOW, GIFT, GIFT_TABLE_SIZE, KIND_CUM, KINDS, INTENT_CUM, LIKE, LIKE_COUNTS, LIKE_CUM,
@@ -59,7 +59,7 @@ def default_viewers(rate: float) -> int:
 class Audience:
     def __init__(self, rate: float = 15.0, seed: int | None = None, viewers: int | None = None,
                  zh_ratio: float = 0.7, clock: Clock | None = None,
-                 products: Sequence[DemoProduct] = DEMO_PRODUCTS) -> None:
+                 products: Sequence[DemoProduct] | None = None) -> None:
         if rate < 0:
             raise ValueError("rate must be ≥ 0 events/s")
         if not 0.0 <= zh_ratio <= 1.0:
@@ -75,8 +75,11 @@ class Audience:
         self.crowd = Crowd(rng, zh_ratio, max_known=max(initial * 2, 1000))
         for _ in range(initial):
             self.crowd.join()
+        products = tuple(products) if products is not None else demo_products()
+        if not products:
+            products = (product_for("DEMO-ITEM"),)  # an empty catalog still gives the room a topic
         self._products = {p.sku: p for p in products}
-        self.on_air: DemoProduct = products[0] if products else DEMO_PRODUCTS[0]
+        self.on_air: DemoProduct = products[0]
         self._bank = TextBank(self._token)
         self._reactions: list[Reaction] = []
         self._t = 0.0
@@ -151,9 +154,7 @@ class Audience:
         except (TypeError, ValueError):
             price_value = None
         known = self._products.get(sku)
-        product = product_for(sku, str(name) if name else (known.name_zh if known else None),
-                              price_value if price_value is not None
-                              else (known.price if known else None))
+        product = product_for(sku, str(name) if name else None, price_value, known)
         self._products[sku] = product
         return product
 
@@ -347,6 +348,13 @@ def _product_card(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
     room.on_air = product
     texts = product_texts(CARD_QUESTIONS, [product], room._rng)
     return [Buzz(room.sim_time, room.chat_rate, 10.0, texts, (1.5, 1.0, 1.5))]
+
+
+@responds_to(act.SHOW_SEGMENT)
+def _segment(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    room.on_air = room._product(d.get("sku"))
+    texts = product_texts(CARD_QUESTIONS, [room.on_air], room._rng)
+    return [Buzz(room.sim_time, room.chat_rate * 0.5, 8.0, texts, (1.5, 1.0, 1.5))]
 
 
 @responds_to(act.TRYON_ON_AIR)
