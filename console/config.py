@@ -30,6 +30,10 @@ class Settings:
     """Simulated audience events per second."""
     lang: str = "en"
     aspect: str = "16:9"
+    platforms: list[str] = field(default_factory=lambda: ["demo"])
+    """`[platform] use`: one name or several real platforms at once (multistream)."""
+    sections: dict[str, dict] = field(default_factory=dict)
+    """Every table of the file, raw: each provider reads its own `[<platform>]` section."""
     problems: list[str] = field(default_factory=list)
     """What was wrong with the file, for the status bar / log."""
 
@@ -45,6 +49,14 @@ def load_settings(path: Path | None) -> Settings:
         settings.problems.append(f"The settings file {path} could not be read ({exc}); using defaults.")
         log.warning(settings.problems[-1])
         return settings
+    settings.sections = {k: v for k, v in data.items() if isinstance(v, dict)}
+    use = data.get("platform", {}).get("use") if isinstance(data.get("platform"), dict) else None
+    if isinstance(use, str) and use.strip():
+        settings.platforms = [p.strip() for p in use.split(",") if p.strip()]
+    elif isinstance(use, list) and use and all(isinstance(p, str) and p.strip() for p in use):
+        settings.platforms = [p.strip() for p in use]
+    elif use is not None:
+        settings.problems.append(f"Setting [platform] use = {use!r} in {path} is not valid; using the DEMO platform.")
     camera = data.get("camera", {})
     demo = data.get("demo", {})
     ui = data.get("ui", {})

@@ -79,17 +79,15 @@ def expected_models(models_dir: Path) -> dict[str, str]:
 
 
 def _task_for(name: str):
+    """The MediaPipe task of the registered tracker that uses model file `name`."""
     from mediapipe.tasks.python import vision
 
-    if name.startswith("face_landmarker"):
-        return vision.FaceLandmarker, vision.FaceLandmarkerOptions, {}
-    if name.startswith("hand_landmarker"):
-        return vision.HandLandmarker, vision.HandLandmarkerOptions, {}
-    if name.startswith("pose_landmarker"):
-        return vision.PoseLandmarker, vision.PoseLandmarkerOptions, {}
-    if "segmenter" in name:
-        return vision.ImageSegmenter, vision.ImageSegmenterOptions, {"output_confidence_masks": True}
-    raise ValueError(f"no MediaPipe task known for model {name}")
+    from console.video.tryon.trackers import for_model_file
+
+    spec = for_model_file(name)
+    if spec is None or spec.task is None:
+        raise ValueError(f"no tracker uses model {name}")
+    return spec.task(vision)
 
 
 def check_model(path: Path, sha256: str) -> str:

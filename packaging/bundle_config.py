@@ -51,16 +51,17 @@ PY_EXCLUDES: tuple[str, ...] = (
     "IPython", "jupyter_client", "notebook",
     "pytest", "pytestqt", "pytest_asyncio",
     "PyInstaller",
+    # mediapipe/tasks/python/vision/drawing_utils.py imports matplotlib.pyplot at module level
+    # (vision/__init__.py imports drawing_utils), but only its plotting helpers use it and the
+    # console never calls them. The runtime hook registers a placeholder module instead, so the
+    # ≈ 45 MB matplotlib chain stays out; `--self-test` runs every tracker to prove it.
+    "matplotlib", "kiwisolver", "contourpy", "fontTools", "cycler", "mpl_toolkits",
 )
-# matplotlib stays: mediapipe/tasks/python/vision/drawing_utils.py imports matplotlib.pyplot at
-# module level and vision/__init__.py imports drawing_utils, so every try-on import needs it.
-# Only its Agg backend is collected (hooksconfig in the spec) and MPLBACKEND=Agg is set at start.
-MATPLOTLIB_BACKENDS = ["Agg"]
 
 # Package metadata copied into the bundle so the About dialog shows real versions when frozen
 # (importlib.metadata finds nothing otherwise). Must cover console/ui/about.py LIBRARIES.
 METADATA_DISTS: tuple[str, ...] = (
-    "PySide6-Essentials", "opencv-contrib-python", "mediapipe", "numpy", "matplotlib", "pillow",
+    "PySide6-Essentials", "opencv-contrib-python", "mediapipe", "numpy", "pillow",
     "qasync", "httpx", "websockets", "sqlite-utils", "platformdirs", "keyring", "absl-py",
     "flatbuffers", "live-console",
 )
@@ -92,6 +93,15 @@ QT_PLUGIN_KEEP: dict[str, tuple[str, ...] | None] = {
 DROP_FILES = frozenset({
     "opengl32sw.dll",  # Windows: Mesa software OpenGL (~20 MB); the app draws with QPainter, no GL
 })
+# OpenCV's Linux wheel carries its own Qt 5 for cv2.imshow windows. cv2.abi3.so links
+# Qt5Core/Gui/Widgets/Test directly (they must stay or cv2 does not load), and its FFmpeg
+# (libavdevice) links xcb, xcb-shm/shape/xfixes and Xau. The xcb platform plugin and what only it
+# links (XcbQpa, the other xcb-* helpers, xkbcommon, X11-xcb) and its fonts load only when a
+# HighGUI window opens — the console never opens one (Qt 6 draws the UI). `--self-test` imports
+# cv2 and runs every tracker, so a wrong entry here fails the frozen smoke test.
+OPENCV_QT5_DROP = re.compile(
+    r"(^|/)(cv2/qt/|opencv_contrib_python\.libs/lib(Qt5XcbQpa|xkbcommon|X11-xcb"
+    r"|xcb-(icccm|image|keysyms|randr|render|render-util|sync|util|xinerama|xkb)-)[^/]*$)")
 # Qt's own translations: the app speaks Chinese and English only.
 QT_TRANSLATION_LANGS = ("zh_CN", "zh_TW", "en")
 
@@ -114,6 +124,8 @@ def _stem(filename: str) -> str:
 def keep_binary(dest: str) -> bool:
     """False for a Qt plugin or translation the app does not need (dest: path inside the bundle)."""
     if Path(dest.replace("\\", "/")).name.lower() in DROP_FILES:
+        return False
+    if OPENCV_QT5_DROP.search(dest.replace("\\", "/")):
         return False
     found = _plugin_parts(dest)
     if found is not None:

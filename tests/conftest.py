@@ -1,7 +1,13 @@
 import os
 from pathlib import Path
 
+import tempfile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never read or write the developer's own settings, edited presets or session log.
+_HOME = tempfile.mkdtemp(prefix="live-console-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 import pytest
 

@@ -72,7 +72,7 @@ def test_headless_show_draw_verifies_and_tampering_is_caught(tmp_path):
     show = tmp_path / "show.toml"
     show.write_text(SHORT_SHOW, encoding="utf-8")
     db = tmp_path / "s.db"
-    out = _run("--demo", "--headless", "--camera", "demo", "--show", str(show), "--quit-after", "7",
+    out = _run("--demo", "--headless", "--camera", "demo", "--show", str(show), "--quit-after", "12",
                "--rate", "80", "--db", str(db))
     assert out.returncode == 0, out.stderr
     ok = _run("verify-draw", "--db", str(db))
@@ -104,9 +104,24 @@ def test_a_failing_platform_is_reported_and_the_rest_keeps_running(tmp_path):
         raise ConnectionError("token revoked")
 
     app.provider.run = broken
+
+    async def main():
+        stop = asyncio.Event()
+
+        async def until_done():
+            # Waits for what the test needs instead of a fixed second: a busy machine may take
+            # several seconds to show the first processed frame.
+            while not (app.pipeline.processed > 0 and any("token revoked" in n for n in app.notices)):
+                await asyncio.sleep(0.05)
+            stop.set()
+
+        watcher = asyncio.create_task(until_done())
+        await app.run(quit_after=120.0, stop=stop)
+        watcher.cancel()
+
     try:
         app.start_video()
-        asyncio.run(app.run(quit_after=1.0))
+        asyncio.run(main())
     finally:
         app.shutdown()
     assert any("token revoked" in n for n in app.notices)

@@ -15,7 +15,9 @@ from console.core.events import (
 from console.providers.demo.audience import Audience
 from console.providers.demo.phrases import TEMPLATES
 from console.providers.demo.textbank import TextBank, keyword_comment, typo_of
-from console.providers.demo.catalog import DEMO_PRODUCTS
+from console.providers.demo.catalog import demo_products
+
+DEMO_PRODUCTS = demo_products()  # the one catalog (resources/catalog/), as the demo room sees it
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -259,12 +261,12 @@ def test_flash_sale_countdown_spikes_orders_and_chants():
         aud = Audience(rate=30, seed=18, viewers=800, clock=ManualClock())
         run(aud, 5)
         aud.react(action(act.COUNTDOWN_START, countdown_id="c", seconds=20, label="限时抢购",
-                         flash_sale=flash, sku="DEMO-BLUSH-02"))
+                         flash_sale=flash, sku="BLUSH-001"))
         events = run(aud, 25)
         orders = [e for e in events if isinstance(e, Order)]
         chants = [c for c in comments(events) if c.text in ("冲!", "冲冲冲", "抢到了吗", "go go go")]
         if flash:
-            assert all(o.sku == "DEMO-BLUSH-02" for o in orders)
+            assert all(o.sku == "BLUSH-001" for o in orders)
         return len(orders), len(chants)
 
     flash_orders, flash_chants = orders_and_chants(True)
@@ -286,7 +288,7 @@ def test_product_card_brings_questions_about_that_product_and_moves_orders():
 
 def test_tryon_on_air_brings_shade_questions_and_praise_that_decay():
     aud = Audience(rate=30, seed=20, clock=ManualClock())
-    aud.react(action(act.TRYON_ON_AIR, skus=["DEMO-LIP-316"]))
+    aud.react(action(act.TRYON_ON_AIR, skus=["LIP-001"]))
     early = comments(run(aud, 15))
     run(aud, 45)
     late = comments(run(aud, 15))

@@ -12,7 +12,10 @@ def test_bench_events_json_reaches_the_real_log(tmp_path, capsys):
     db = tmp_path / "bench.sqlite"
     code = main(["bench", "events", "--rate", "400", "--seconds", "0.6", "--json", "--db", str(db)])
     result = json.loads(capsys.readouterr().out)
-    assert code in (0, 1) and result["sustained"] == (code == 0)
+    # The exit code says whether the rate was sustained — a speed verdict this test does not
+    # judge; it checks that the code and the JSON agree.
+    assert result["sustained"] == (code == 0)
+    assert code == (0 if result["verdict"].startswith("sustained") else 1)
     assert result["requested_rate"] == 400
     assert result["generated"] > 50
     assert result["hub_events"] == result["generated"]
@@ -35,7 +38,7 @@ def test_bench_events_json_reaches_the_real_log(tmp_path, capsys):
 def test_bench_events_prints_a_table(capsys):
     code = main(["bench", "events", "--rate", "100", "--seconds", "0.3"])
     out = capsys.readouterr().out
-    assert code in (0, 1)
+    assert (code == 0) == ("sustained 100 events/s" in out)
     for label in ("generated", "hub", "store rows", "peak pending", "loop steps"):
         assert label in out
     assert ("sustained" in out)

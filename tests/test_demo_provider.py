@@ -25,7 +25,7 @@ class Collector:
         self.events.extend(batch)
 
 
-async def wait_for(predicate, timeout: float = 5.0) -> None:
+async def wait_for(predicate, timeout: float = 60.0) -> None:
     # Polls a condition, so the test is as fast as the machine allows and never times a figure.
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -20,7 +20,7 @@ def comment(viewer_id: str, text: str) -> Comment:
 
 SMALL = {
     "title": "t",
-    "segment": [{"sku": "A", "duration_s": 10}, {"sku": "B", "name": "Bee", "duration_s": 5}],
+    "segment": [{"sku": "LIP-001", "duration_s": 10}, {"sku": "B", "name": "Bee", "duration_s": 5}],
     "cue": [
         {"id": "late", "at_s": 8, "action": "start_countdown", "seconds": 10, "label": "Go"},
         {"id": "poll", "at_s": 2, "action": "open_poll", "question": "Q?", "options": ["x", "y"]},
@@ -33,7 +33,8 @@ def test_cues_fire_in_time_with_source_cue(room):
     hub, clock, ix, log = room
     runner = ShowRunner(parse_show(SMALL), ix, clock)
     assert [c.id for c in runner.upcoming(5)] == ["poll", "close", "late"]
-    assert runner.tick() == [] and runner.current_segment().sku == "A"
+    assert runner.tick() == [] and runner.current_segment().sku == "LIP-001"
+    assert "Velvet Matte Lipstick" in runner.current_segment().name  # from the catalog
     clock.advance(2)
     [res] = runner.tick()
     assert res.ok and ix.snapshot().poll is not None

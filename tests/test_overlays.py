@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import cv2
@@ -148,7 +147,7 @@ def test_tiles_are_cached_while_the_content_is_unchanged(demo_frame):
     for i in range(1, 6):
         comp.process(demo_frame.copy(), i * 33)
     assert {k: c.misses for k, c in comp.caches.items()} == misses
-    assert all(c.hits >= 5 for k, c in comp.caches.items())
+    assert all(comp.caches[k].hits >= 5 for k in EVERYTHING.views)
     # The countdown shows one second less: exactly that element is drawn again.
     cd = EVERYTHING.countdown
     state["s"] = OverlayState(**{**{k: getattr(EVERYTHING, k) for k in ("poll", "lottery", "coupon", "product_card", "pinned")},
@@ -239,16 +238,10 @@ def test_real_interactions_drive_the_overlay(demo_frame):
     interactions.close()
 
 
-def test_measure_ms_per_720p_frame(demo_frame, capsys):
-    """Prints the median; asserts nothing about time (that is what `bench video` is for)."""
+def test_every_element_lays_out_on_a_720p_frame(demo_frame):
+    """Timing lives in `live-console bench video` (its overlay stage), not in the suite."""
     comp = OverlayCompositor(lambda: EVERYTHING)
-    comp.process(demo_frame.copy(), 0)
-    frames = [demo_frame.copy() for _ in range(40)]
-    times = []
-    for i, frame in enumerate(frames):
-        t0 = time.perf_counter()
-        comp.process(frame, 33 * (i + 1))
-        times.append((time.perf_counter() - t0) * 1000)
-    with capsys.disabled():
-        print(f"\noverlays, all elements, 1280x720 16:9: median {np.median(times):.2f} ms/frame")
+    for i in range(3):
+        out = comp.process(demo_frame.copy(), 33 * i)
     assert len(comp.last_layout) == 6
+    assert out.shape == demo_frame.shape and not np.array_equal(out, demo_frame)

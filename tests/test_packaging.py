@@ -344,3 +344,52 @@ def test_icon_generator_reproduces_the_committed_icons(tmp_path):
         committed = np.asarray(Image.open(ICONS / name)).astype(int)
         assert fresh.shape == committed.shape and np.abs(fresh - committed).max() <= 2, name
     assert (tmp_path / "live_console.ico").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        # cv2.abi3.so and libavdevice link these: dropping one breaks `import cv2` when frozen.
+        ("opencv_contrib_python.libs/libQt5Core-6243ef7e.so.5.15.19", True),
+        ("opencv_contrib_python.libs/libQt5Widgets-5be2f68b.so.5.15.19", True),
+        ("opencv_contrib_python.libs/libxcb-shm-0be6dfbf.so.0.0.0", True),
+        ("opencv_contrib_python.libs/libxcb-xfixes-6de855b8.so.0.0.0", True),
+        ("opencv_contrib_python.libs/libXau-154567c4.so.6.0.0", True),
+        # Only OpenCV's HighGUI xcb platform plugin needs these.
+        ("opencv_contrib_python.libs/libQt5XcbQpa-30c1c8ff.so.5.15.19", False),
+        ("opencv_contrib_python.libs/libxcb-render-util-f04ad2c5.so.0.0.0", False),
+        ("opencv_contrib_python.libs/libxkbcommon-x11-27b61ed0.so.0.0.0", False),
+        ("cv2/qt/plugins/platforms/libqxcb.so", False),
+        ("cv2/qt/fonts/DejaVuSans.ttf", False),
+        # Qt 6's own xcb support is untouched.
+        ("PySide6/Qt/lib/libQt6XcbQpa.so.6", True),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+    ],
+)
+def test_keep_binary_drops_only_opencvs_highgui_window_stack(dest, kept):
+    assert cfg.keep_binary(dest) is kept
+
+
+def test_matplotlib_placeholder_satisfies_mediapipe_without_matplotlib():
+    # What the frozen app does: the runtime hook first, then mediapipe's vision package — with
+    # real matplotlib made unimportable, so the placeholder is all there is.
+    hook = PACKAGING / "rthooks" / "rth_live_console.py"
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('matplotlib', 'kiwisolver', 'contourpy'):\n"
+        "            raise ImportError('blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        f"exec(open({str(hook)!r}, encoding='utf-8').read())\n"
+        "from mediapipe.tasks.python import vision\n"
+        "assert vision.FaceLandmarker is not None\n"
+        "import matplotlib.pyplot as plt\n"
+        "try:\n"
+        "    plt.figure\n"
+        "except ImportError as exc:\n"
+        "    print('PLACEHOLDER', exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "PLACEHOLDER" in out.stdout and "not bundled" in out.stdout

@@ -33,6 +33,16 @@ def test_catalog_loads_all_toml_files(catalog):
     assert len(catalog.get("LIP-001").shades) >= 3
 
 
+def test_one_catalog_holds_products_without_try_on_too(catalog):
+    serum = catalog.get("SERUM-001")
+    assert not serum.has_tryon and serum not in catalog.tryon() and serum.price == 199.0
+    assert [s.name_zh for s in serum.sizes] == ["30毫升", "50毫升"]
+    assert all(p.has_tryon for p in catalog.tryon()) and len(catalog.tryon()) >= 12
+    c = TryOnController(None, catalog)
+    with pytest.raises(KeyError, match="no try-on"):
+        c.put_on("SERUM-001")
+
+
 def test_bad_catalog_entries_are_reported_not_fatal(tmp_path):
     (tmp_path / "a.toml").write_text(
         '[[product]]\nsku = "X-1"\nname_en = "Ok"\nitem = "lipstick"\nprice = 1\n'
@@ -125,7 +135,7 @@ def test_every_sku_renders_without_error(catalog, portrait_path, caplog):
     proc = TryOnProcessor(c)
     ts = 0
     try:
-        for product in catalog:
+        for product in catalog.tryon():
             c.clear()
             c.put_on(product.sku)
             for _ in range(3):

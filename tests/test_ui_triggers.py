@@ -83,10 +83,9 @@ def test_clicking_a_preset_runs_it_and_the_state_row_counts_down(qtbot, tmp_path
     assert panel.rows["poll"].text.isVisibleTo(panel)
     assert "01:00" in panel.rows["poll"].text.text()
     clock.advance(18)
-    inter.tick()
-    panel._on_timer()
-    assert "00:42" in panel.rows["poll"].text.text()
-    qtbot.mouseClick(panel.btn_poll_close, Qt.LeftButton)
+    inter.tick()  # a running timer is a change: the panel's refresh is queued on the GUI thread
+    qtbot.waitUntil(lambda: "00:42" in panel.rows["poll"].text.text(), timeout=20_000)
+    qtbot.mouseClick(panel.rows["poll"].buttons["close"], Qt.LeftButton)
     assert inter.snapshot().poll.closed
     assert A.POLL_CLOSE in names(seen)
 
@@ -102,20 +101,20 @@ def test_hotkey_starts_the_lottery_and_draw_asks_first(qtbot, tmp_path, world):
     panel.refresh()
     assert "5" in panel.rows["lottery"].text.text()
 
-    qtbot.mouseClick(panel.btn_draw, Qt.LeftButton)
+    qtbot.mouseClick(panel.rows["lottery"].buttons["draw"], Qt.LeftButton)
     box = panel.pending_dialog
     assert isinstance(box, QMessageBox) and box.isVisible()
     box.no_button.click()
     assert panel.pending_dialog is None
     assert inter.snapshot().lottery.phase == "open"  # cancelled: nothing drawn
 
-    qtbot.mouseClick(panel.btn_draw, Qt.LeftButton)
+    qtbot.mouseClick(panel.rows["lottery"].buttons["draw"], Qt.LeftButton)
     panel.pending_dialog.yes_button.click()
     view = inter.snapshot().lottery
     assert view.phase == "drawn" and len(view.winners) == 1 and view.seed
     assert A.LOTTERY_DRAW in names(seen)
     assert view.winners[0] in panel.rows["lottery"].text.text()
-    assert panel.btn_reroll.isVisibleTo(panel) and not panel.btn_draw.isVisibleTo(panel)
+    assert panel.rows["lottery"].buttons["reroll"].isVisibleTo(panel) and not panel.rows["lottery"].buttons["draw"].isVisibleTo(panel)
 
 
 def test_a_lint_hit_offers_send_anyway(qtbot, tmp_path, world):
@@ -181,7 +180,7 @@ def test_viewer_text_is_shown_as_plain_text(qtbot, tmp_path, world):
     inter = Interactions(hub, clock)
     panel = make_panel(qtbot, tmp_path, inter)
     inter.pin_comment("<i>troll</i>", "<a href='x'>click</a> <img src=x>")
-    panel._on_timer()
+    panel.refresh()
     label = panel.rows["pinned"].text
     assert label.textFormat() == Qt.PlainText and "<img src=x>" in label.text()
 
@@ -215,14 +214,27 @@ def test_editing_a_preset_saves_it_to_the_user_config(qtbot, tmp_path, world):
     assert panel2.preset_buttons["shade_vote"].text().startswith("Lip vote")
 
 
-def test_listener_only_marks_dirty(qtbot, tmp_path, world):
+def test_a_burst_of_changes_queues_one_refresh_on_the_gui_thread(qtbot, tmp_path, world, monkeypatch):
     clock, hub, _ = world
     inter = Interactions(hub, clock)
     panel = make_panel(qtbot, tmp_path, inter)
     panel.shortcuts["F3"].activated.emit()
     panel.refresh()
     before = panel.rows["lottery"].text.text()
-    comment(hub, 1, "抽奖")
-    assert panel._dirty and panel.rows["lottery"].text.text() == before
-    panel._on_timer()
-    assert panel.rows["lottery"].text.text() != before
+    refreshes = []
+    real_refresh = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (refreshes.append(1), real_refresh()))
+    for i in range(20):  # twenty comment batches: the listener does no widget work itself
+        comment(hub, i, "抽奖")
+    assert panel.rows["lottery"].text.text() == before
+    qtbot.waitUntil(lambda: "20" in panel.rows["lottery"].text.text(), timeout=20_000)
+    assert len(refreshes) == 1
+
+
+def test_a_failing_panel_listener_does_not_stop_the_engines(room):
+    hub, clock, ix, log = room
+    ix.changed.connect(lambda: 1 / 0)
+    assert ix.open_poll("Q?", ["A", "B"]).ok
+    hub.publish(Comment(platform="demo", msg_id="v", ts=0.0, viewer=Viewer("v", "v"), text="1"))
+    assert ix.snapshot().poll.total == 1
+    assert ix.changed.errors >= 2

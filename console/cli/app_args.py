@@ -15,6 +15,8 @@ _PROCESS_START = time.monotonic()
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", help="use the DEMO platform (simulated audience) and, with no webcam, the demo camera")
+    parser.add_argument("--platform", action="append", metavar="NAME",
+                        help="platform to connect (repeatable for a multistream; default: [platform] use in the settings, else demo)")
     parser.add_argument("--camera", metavar="SRC", help="camera: device index, video file path, or 'demo' (default: webcam, else demo)")
     parser.add_argument("--db", type=Path, metavar="PATH", help="session log (SQLite); default under the user data dir")
     parser.add_argument("--config", type=Path, metavar="PATH", help="settings file (TOML); default under the user config dir")
@@ -34,6 +36,7 @@ def _options(args: argparse.Namespace):
 
     return AppOptions(
         demo=args.demo,
+        platforms=[n for arg in args.platform for n in arg.split(",")] if args.platform else None,
         camera=args.camera,
         db=args.db,
         config=args.config,

@@ -22,6 +22,8 @@ class CouponSpec:
     per_viewer_limit: int = 1
     expires_s: float = 600.0
     currency: str = "CNY"
+    sku: str | None = None
+    """The catalog product the coupon is for (None = the whole order)."""
 
     def problem(self) -> str | None:
         """A sentence describing what is wrong, or None."""

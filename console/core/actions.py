@@ -30,12 +30,14 @@ COUPON_CLOSE = "coupon.close"
 COUNTDOWN_START = "countdown.start"
 COUNTDOWN_END = "countdown.end"
 
-PRODUCT_CARD = "product_card.show"  # {"sku", "name", "price"}
+# {"sku", "name", "price", "currency", "coupon_text", "tryon": bool}; tryon = put it on the host too.
+PRODUCT_CARD = "product_card.show"
 LINT_OVERRIDE = "lint.override"  # {"text", "hits": [str]}
 
 # Console state, recorded so a session can be audited afterwards.
 CAMERA_STATUS = "camera.status"  # {"state": "ok"|"lost"|"retrying", "source", "message"}
-PROVIDER_STATUS = "provider.status"  # {"state", "message"}
+PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt"?, "next_try_s"?}
+PROVIDER_RESUME = "provider.resume"  # {"platform", "state": {cursor…}} — where to continue after a restart
 
 # Interactions, added with the engines (console/interact). Detail keys beyond the above:
 # poll.open also has "allow_change", "backend"; poll.vote "previous" when a vote changed.
@@ -51,5 +53,7 @@ OVERLAY_CLEAR = "overlay.clear"  # {"kind"}: the host took an overlay off the vi
 FATIGUE_WARNING = "fatigue.warning"  # {"kind", "count", "window_s", "max_calls"}
 # Run-of-show.
 SHOW_START = "show.start"  # {"title", "cues": int, "segments": int}
+# A run-of-show segment began: {"index", "sku", "name", "price", "tryon": bool} (same meaning as above).
+SHOW_SEGMENT = "show.segment"
 CUE_FIRE = "cue.fire"  # {"cue_id", "action", "early": bool, "ok": bool, "message"}
 CUE_SKIP = "cue.skip"  # {"cue_id", "action"}

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from .dedupe import RecentIds
 from .events import Event
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,14 @@ class Subscription:
 
 
 class SessionHub:
-    def __init__(self) -> None:
+    def __init__(self, dedupe_capacity: int = 100_000) -> None:
         self._subs: tuple[Subscription, ...] = ()
         self._lock = threading.Lock()
         self._published = 0
         self._errors = 0
+        # Dedupe at the entrance: a redelivered platform message never reaches any subscriber
+        # (engines, heatmap, log) a second time.
+        self._recent = RecentIds(dedupe_capacity)
 
     def subscribe(
         self, callback: Subscriber, *, name: str = "", kinds: Iterable[str] | None = None
@@ -60,7 +64,13 @@ class SessionHub:
         # subscriber may publish (an engine recording an action) without deadlocking.
         subs = self._subs
         with self._lock:
-            self._published += len(events)
+            first = self._recent.first_time
+            fresh = [e for e in events if first(e.platform, e.msg_id)]
+            self._published += len(fresh)
+        if len(fresh) != len(events):
+            events = fresh
+            if not events:
+                return
         for sub in subs:
             batch = events if sub.kinds is None else [e for e in events if e.kind in sub.kinds]
             if not batch:
@@ -75,6 +85,10 @@ class SessionHub:
     @property
     def published(self) -> int:
         return self._published
+
+    @property
+    def duplicates_dropped(self) -> int:
+        return self._recent.dropped
 
     @property
     def subscriber_errors(self) -> int:

@@ -35,7 +35,8 @@ class Signal:
 
     def disconnect(self, fn: Listener) -> None:
         with self._lock:
-            self._listeners = tuple(f for f in self._listeners if f is not fn)
+            # `!=`, not `is not`: `obj.method` is a new bound-method object on every access.
+            self._listeners = tuple(f for f in self._listeners if f != fn)
 
     def emit(self, *args: Any, **kwargs: Any) -> None:
         # Copy-on-write tuple: a listener may connect/disconnect or emit again without deadlock.

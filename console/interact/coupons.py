@@ -71,6 +71,7 @@ class CouponEngine:
             self.outbox.emit(A.COUPON_ARM, {
                 "coupon_id": coupon_id, "title": spec.title, "keyword": spec.keyword,
                 "quantity": spec.quantity, "like_goal": like_goal, "drop_in_s": drop_in_s,
+                **({"sku": spec.sku} if spec.sku else {}),
             }, source)
             if phase == "locked":
                 return ok(f"Coupon armed: drops when the room reaches {like_goal} likes.")
@@ -117,6 +118,8 @@ class CouponEngine:
             "per_viewer_limit": spec.per_viewer_limit, "expires_s": spec.expires_s,
             "backend": self.backend.name,
         }
+        if spec.sku:
+            detail["sku"] = spec.sku
         if outcome.remote_id:
             detail["remote_id"] = outcome.remote_id
         if drop.like_goal:

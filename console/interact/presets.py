@@ -1,15 +1,26 @@
-"""One-click presets, loaded from resources/presets.toml (editable by the team)."""
+"""One-click presets: shipped in resources/presets.toml, edited by the host in the console.
+
+The host's edits (labels and settings, by preset id) are saved next to the user's settings in
+presets_user.json and applied over the shipped presets whenever presets load — in the window and
+in headless runs alike. A preset's kind must be a registered interaction kind that presets can
+start (console/interact/registry.py); its params are that kind's preset action's fields.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from console.config import default_config_path
 from console.resources import resource
 
-KINDS = ("poll", "lottery", "coupon", "countdown", "product_card")
+from . import registry
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +33,24 @@ class Preset:
     hotkey: str | None = None
 
 
-def load_presets(path: Path | None = None) -> list[Preset]:
+def user_presets_path() -> Path:
+    """Edited presets live next to the user's settings, never in the shipped resources/."""
+    return default_config_path().with_name("presets_user.json")
+
+
+def load_presets(path: Path | None = None, user_path: Path | None = None) -> list[Preset]:
+    """The shipped presets with the host's saved edits applied (`user_path`, default next to
+    the settings file)."""
     path = path or resource("presets.toml")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    kinds = registry.preset_kinds()
     presets: list[Preset] = []
     seen: set[str] = set()
     for raw in data.get("preset", []):
         kind = raw.get("kind")
-        if kind not in KINDS:
-            raise ValueError(f"{path.name}: preset {raw.get('id')!r} has unknown kind {kind!r}")
+        if kind not in kinds:
+            raise ValueError(f"{path.name}: preset {raw.get('id')!r} has unknown kind {kind!r} "
+                             f"(one of: {', '.join(kinds)})")
         if raw["id"] in seen:
             raise ValueError(f"{path.name}: preset id {raw['id']!r} appears twice")
         seen.add(raw["id"])
@@ -44,4 +64,41 @@ def load_presets(path: Path | None = None) -> list[Preset]:
                 hotkey=raw.get("hotkey"),
             )
         )
-    return presets
+    return apply_user_presets(presets, user_path or user_presets_path())
+
+
+def apply_user_presets(presets: list[Preset], path: Path) -> list[Preset]:
+    """Apply the host's saved edits (by preset id) over the shipped presets."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, json.JSONDecodeError) as exc:
+        log.warning("Edited presets in %s could not be read (%s); using the shipped ones.", path, exc)
+        return presets
+    if not isinstance(saved, dict):
+        log.warning("Edited presets in %s are not a table; using the shipped ones.", path)
+        return presets
+    out = []
+    for p in presets:
+        edit = saved.get(p.id)
+        if isinstance(edit, dict):
+            p = replace(p, label_en=str(edit.get("label_en", p.label_en)),
+                        label_zh=str(edit.get("label_zh", p.label_zh)),
+                        params=dict(edit.get("params", p.params)))
+        out.append(p)
+    return out
+
+
+def save_user_preset(preset: Preset, path: Path | None = None) -> None:
+    """Save one edited preset (atomically: a crash mid-write leaves the old file)."""
+    path = path or user_presets_path()
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, json.JSONDecodeError):
+        saved = {}
+    if not isinstance(saved, dict):
+        saved = {}
+    saved[preset.id] = {"label_en": preset.label_en, "label_zh": preset.label_zh, "params": preset.params}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(saved, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)

@@ -2,13 +2,13 @@
 
     title = "Lipstick night"
     [[segment]]                      # what is on air, in order
-    sku = "LIP-RUBY"
-    name = "Velvet Ruby"
+    sku = "LIP-001"                  # a product of resources/catalog/ (name and price from there)
     duration_s = 30
+    tryon = true                     # put it on the host (default: when it has a try-on)
     [[cue]]                          # what happens, at an offset from the start of the show
     id = "vote"
     at_s = 5
-    action = "open_poll"             # an Interactions method (see CUE_ACTIONS)
+    action = "open_poll"             # a registered interaction action, or stop / run_preset
     question = "Which shade next?"
     options = ["Ruby", "Coral"]
 
@@ -25,18 +25,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from console.commerce.catalog import Catalog, shared_catalog
 from console.core import actions as A
 from console.core.clock import Clock
 from console.core.events import ActionSource
 
+from . import registry
 from .controller import Interactions
 from .outbox import Outbox
 from .results import Result, ok, refused
 
-CUE_ACTIONS = (
-    "open_poll", "close_poll", "start_lottery", "close_lottery_entries", "draw", "reroll",
-    "drop_coupon", "start_countdown", "show_product_card", "pin_comment", "stop", "run_preset",
-)
+CONTROL_ACTIONS = ("stop", "run_preset")
+"""Cue actions that are not a kind's own: take any kind off the video, run a preset."""
+
+
+def cue_actions() -> tuple[str, ...]:
+    """Every action a cue may name: the registered kinds' actions, then stop / run_preset."""
+    return (*(name for k in registry.load_kinds() for name in k.actions), *CONTROL_ACTIONS)
 _RESERVED = {"id", "at_s", "action", "note"}
 
 
@@ -51,6 +56,8 @@ class Segment:
     duration_s: float
     start_s: float
     price: float | None = None
+    tryon: bool | None = None
+    """Put the product on the host when the segment starts; None = when it has a try-on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,22 +88,42 @@ class Show:
 
 
 def _check_params(cue_id: str, action: str, params: dict[str, Any]) -> None:
-    method = getattr(Interactions, action)
-    try:
-        inspect.signature(method).bind(None, **params)
-    except TypeError as exc:
-        raise ShowFileError(f"cue {cue_id!r} ({action}): {exc}") from None
+    registered = registry.action(action)
+    if registered is not None:
+        problem = registered.check(params)
+    else:
+        try:
+            inspect.signature(getattr(Interactions, action)).bind(None, **params)
+            problem = None
+        except TypeError as exc:
+            problem = str(exc)
+    if problem:
+        raise ShowFileError(f"cue {cue_id!r} ({action}): {problem}")
 
 
-def parse_show(data: dict[str, Any], name: str = "show") -> Show:
+def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None = None) -> Show:
+    """`catalog` (default: the shipped one) gives segments their names and prices; a segment
+    whose product is neither in it nor named in the file is refused."""
+    catalog = catalog if catalog is not None else shared_catalog()
     segments: list[Segment] = []
     start = 0.0
     for i, raw in enumerate(data.get("segment", []), 1):
         try:
             duration = float(raw["duration_s"])
-            seg = Segment(str(raw["sku"]), str(raw.get("name", raw["sku"])), duration, start,
-                          float(raw["price"]) if "price" in raw else None)
+            sku = str(raw["sku"])
+            product = catalog.find(sku)
+            if product is None and "name" not in raw:
+                raise ShowFileError(f"{name}: segment {i} names {sku}, which is not in the product catalog "
+                                    "(add it to resources/catalog/, or give the segment a name and price)")
+            price = float(raw["price"]) if "price" in raw else (product.price if product else None)
+            tryon = raw.get("tryon")
+            if tryon is not None and not isinstance(tryon, bool):
+                raise ShowFileError(f"{name}: segment {i} ({sku}): tryon must be true or false")
+            seg = Segment(sku, str(raw.get("name") or f"{product.name_zh} {product.name_en}"), duration, start,
+                          price, tryon)
         except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ShowFileError):
+                raise
             raise ShowFileError(f"{name}: segment {i} needs sku and duration_s ({exc})") from None
         if duration <= 0:
             raise ShowFileError(f"{name}: segment {i} ({seg.sku}) must last more than 0 s")
@@ -110,9 +137,9 @@ def parse_show(data: dict[str, Any], name: str = "show") -> Show:
             raise ShowFileError(f"{name}: two cues are called {cue_id!r}")
         seen.add(cue_id)
         action = raw.get("action")
-        if action not in CUE_ACTIONS:
+        if action not in cue_actions():
             raise ShowFileError(f"{name}: cue {cue_id!r} has unknown action {action!r} "
-                                f"(one of: {', '.join(CUE_ACTIONS)})")
+                                f"(one of: {', '.join(cue_actions())})")
         try:
             at_s = float(raw["at_s"])
         except (KeyError, TypeError, ValueError):
@@ -128,7 +155,7 @@ def parse_show(data: dict[str, Any], name: str = "show") -> Show:
     return Show(str(data.get("title", name)), tuple(segments), tuple(cues))
 
 
-def load_show(path: Path | str) -> Show:
+def load_show(path: Path | str, catalog: Catalog | None = None) -> Show:
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -136,7 +163,7 @@ def load_show(path: Path | str) -> Show:
         raise ShowFileError(f"Cannot open the run-of-show {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ShowFileError(f"{path.name} is not valid TOML: {exc}") from None
-    return parse_show(data, path.name)
+    return parse_show(data, path.name, catalog)
 
 
 class ShowRunner:
@@ -151,6 +178,7 @@ class ShowRunner:
         self.results: dict[str, Result] = {}
         self.auto_fire = True
         """False: cues wait for the producer's "Fire now"; tick() still runs the engines' timers."""
+        self._segment: Segment | None = None
 
     def start(self) -> None:
         if self._started is not None:
@@ -209,9 +237,22 @@ class ShowRunner:
         """Fire every cue whose time has come (in order), then let the engines' timers run."""
         self.start()
         now = self.elapsed()
+        self._enter_segment(self.show.segment_at(now))
         fired = [self.fire(c.id) for c in self.show.cues
                  if self.auto_fire and self.status[c.id] == "pending" and c.at_s <= now]
         return fired + self.controller.tick()
+
+    def _enter_segment(self, seg: Segment | None) -> None:
+        """A new segment is on air: say so once (the try-on follows it, the log records it)."""
+        if seg is None or seg is self._segment:
+            return
+        self._segment = seg
+        product = self.controller.catalog.find(seg.sku)
+        has_tryon = bool(product and product.has_tryon)
+        self._outbox.emit(A.SHOW_SEGMENT, {
+            "index": self.show.segments.index(seg), "sku": seg.sku, "name": seg.name, "price": seg.price,
+            "tryon": has_tryon if seg.tryon is None else bool(seg.tryon and has_tryon)}, ActionSource.CUE)
+        self._publish()
 
     def _publish(self) -> None:
         actions = self._outbox.drain()

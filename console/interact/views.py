@@ -78,10 +78,47 @@ class PinnedCommentView:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomView:
+    """The room as the platform reports it (viewer count), for standing overlay elements."""
+
+    viewers: int | None = None
+    """Latest viewer count the platform reported; None until it reports one."""
+
+
 class OverlayState:
-    poll: PollView | None = None
-    lottery: LotteryView | None = None
-    coupon: CouponView | None = None
-    countdown: CountdownView | None = None
-    product_card: ProductCardView | None = None
-    pinned: PinnedCommentView | None = None
+    """What is on air: a view per interaction kind (by kind name) plus the room.
+
+    Built fresh by every `Interactions.snapshot()` and never changed afterwards. Attribute access
+    (`state.poll`) reads a kind's view and is None when that kind is not on air, so a new kind
+    needs no field here.
+    """
+
+    __slots__ = ("_views", "room")
+
+    def __init__(self, room: RoomView | None = None, **views: object) -> None:
+        object.__setattr__(self, "_views", {k: v for k, v in views.items() if v is not None})
+        object.__setattr__(self, "room", room or RoomView())
+
+    def get(self, kind: str) -> object | None:
+        return self._views.get(kind)
+
+    @property
+    def views(self) -> dict[str, object]:
+        return dict(self._views)
+
+    def __getattr__(self, name: str) -> object | None:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._views.get(name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("OverlayState is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OverlayState) and self._views == other._views and self.room == other.room
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self._views)), self.room))
+
+    def __repr__(self) -> str:
+        return f"OverlayState({', '.join(sorted(self._views))}, room={self.room})"

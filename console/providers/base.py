@@ -1,16 +1,29 @@
-"""What every platform adapter offers the console.
+"""What every platform adapter offers the console, and what the console gives it.
 
 A provider declares its capabilities and the UI offers only those. `run()` is a coroutine on the
-shared asyncio (qasync) loop: it publishes events into the hub until cancelled, reconnecting on
-its own; it must never block the loop.
+shared asyncio (qasync) loop: it publishes events into the hub until cancelled or the show ends,
+reconnecting on its own with `ctx.reconnect` and reporting every change through
+`ctx.report(...)`; it must never block the loop.
+
+Everything platform-specific a provider needs comes in its `ProviderContext`: its own config
+section (base URLs are always overridable there), credentials (keyring or env), the clock, the
+resume state saved earlier in this session, and a way to save more.
 """
 
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Callable, Mapping
 
+from console.core.clock import Clock, SystemClock
 from console.core.hub import SessionHub
+from console.core.signal import Signal
+
+from .credentials import get_credential
+from .reconnect import ReconnectPolicy
+from .status import ConnState, ConnStatus
 
 
 class Capability(StrEnum):
@@ -24,6 +37,43 @@ class Capability(StrEnum):
     MODERATION = "moderation"
 
 
+class NotSupported(Exception):
+    """The platform (or this provider) cannot do that; the UI should not have offered it."""
+
+
+@dataclass(slots=True)
+class ProviderContext:
+    platform: str
+    config: Mapping[str, Any] = field(default_factory=dict)
+    """The provider's own `[<platform>]` section of the settings file."""
+    clock: Clock = field(default_factory=SystemClock)
+    resume: dict[str, Any] = field(default_factory=dict)
+    """Resume state saved earlier in this session (cursors, last ids); empty on a new session."""
+    save_resume: Callable[[dict[str, Any]], None] = lambda state: None
+    """Persist resume state (merged into the session log); cheap to call, the app throttles."""
+    credential: Callable[[str], str | None] | None = None
+    """name → value (keyring or LIVE_CONSOLE_<PLATFORM>_<NAME>); None = the default lookup."""
+    status_changed: Signal = field(default_factory=lambda: Signal("provider.status"))
+    """Emitted with a ConnStatus on every change (the app logs it and shows it)."""
+
+    def secret(self, name: str) -> str | None:
+        if self.credential is not None:
+            return self.credential(name)
+        return get_credential(self.platform, name)
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.config.get(key, default)
+
+    def new_reconnect_policy(self, **overrides: Any) -> ReconnectPolicy:
+        """The one reconnect policy, tunable per provider through `[<platform>] reconnect_*`."""
+        kw: dict[str, Any] = {"clock": self.clock}
+        for name in ("base_s", "cap_s", "healthy_after_s", "max_attempts"):
+            if f"reconnect_{name}" in self.config:
+                kw[name] = self.config[f"reconnect_{name}"]
+        kw.update(overrides)
+        return ReconnectPolicy(**kw)
+
+
 class Provider(abc.ABC):
     platform: str = ""
     """Short id stored with every event: "demo", "bilibili", "twitch", …"""
@@ -32,9 +82,34 @@ class Provider(abc.ABC):
     """The demo audience: labelled DEMO everywhere, never mixed into a real session."""
     capabilities: frozenset[Capability] = frozenset()
 
+    def __init__(self, ctx: ProviderContext | None = None) -> None:
+        self.ctx = ctx or ProviderContext(self.platform)
+        self.status = ConnStatus(self.platform, ConnState.CONNECTING)
+
+    def report(self, state: ConnState, reason: str = "", *, attempt: int = 0,
+               next_try_s: float | None = None) -> None:
+        """Record and announce a connection change (safe to call repeatedly with the same state)."""
+        status = ConnStatus(self.platform, state, reason, attempt, next_try_s)
+        if status == self.status and state is not ConnState.CONNECTING:
+            return
+        self.status = status
+        self.ctx.status_changed.emit(status)
+
     @abc.abstractmethod
     async def run(self, hub: SessionHub) -> None:
-        """Publish events into `hub` until cancelled."""
+        """Publish events into `hub` until cancelled (or the show ends: report ENDED, return)."""
 
     def status_text(self) -> str:
         return self.display_name
+
+    # -- optional abilities; the UI offers them only when `capabilities` says so ---------------
+    async def send_message(self, text: str, reply_to: str | None = None) -> None:
+        raise NotSupported(f"{self.platform} cannot send chat messages")
+
+    async def moderate(self, action: str, viewer_id: str, msg_id: str | None = None,
+                       duration_s: int | None = None) -> None:
+        """action: "delete" | "timeout" | "ban"."""
+        raise NotSupported(f"{self.platform} has no moderation API")
+
+    async def close(self) -> None:
+        """Release what the platform needs released (end a game, stop push tasks). Idempotent."""

@@ -110,3 +110,13 @@ def event_counts(db: sqlite_utils.Database, session_id: int) -> dict[str, int]:
     if n_actions:
         counts["action"] = n_actions
     return counts
+
+
+def resume_state(db: sqlite_utils.Database, session_id: int) -> dict[str, dict[str, Any]]:
+    """platform → the latest resume state its provider saved in this session (cursors, last ids)."""
+    out: dict[str, dict[str, Any]] = {}
+    for action in session_actions(db, session_id, names=["provider.resume"]):
+        detail = action.get("detail") or {}
+        if isinstance(detail.get("state"), dict) and detail.get("platform"):
+            out.setdefault(detail["platform"], {}).update(detail["state"])
+    return out

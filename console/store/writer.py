@@ -318,6 +318,15 @@ class SessionStore:
                     break
                 remaining = until - time.monotonic()
                 if remaining <= 0:
+                    # The window is over, but what already waits in the queue joins this same
+                    # transaction: after a stall (a busy machine) the backlog is written in a
+                    # few large commits instead of one small commit per enqueue call.
+                    while not attempt and batch.rows < self._max_rows and stop_deadline is None:
+                        try:
+                            op, arg = self._queue.get_nowait()
+                        except queue.Empty:
+                            break
+                        stop_deadline = self._take(op, arg, batch) or stop_deadline
                     break
                 try:
                     op, arg = self._queue.get(timeout=remaining)

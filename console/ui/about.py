@@ -42,8 +42,6 @@ LIBRARIES: tuple[Library, ...] = (
             "The wheel bundles FFmpeg (LGPL-2.1) and OpenBLAS (BSD-3-Clause)."),
     Library("MediaPipe", "mediapipe", "mediapipe", "Apache-2.0"),
     Library("NumPy", "numpy", "numpy", "BSD-3-Clause", "Bundles OpenBLAS (BSD-3-Clause)."),
-    Library("Matplotlib", "matplotlib", "matplotlib", "Matplotlib License (PSF-based)",
-            "Imported by MediaPipe's vision package."),
     Library("Pillow", "pillow", "PIL", "MIT-CMU"),
     Library("qasync", "qasync", "qasync", "BSD-2-Clause"),
     Library("HTTPX", "httpx", "httpx", "BSD-3-Clause"),

@@ -12,16 +12,11 @@ from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLab
                                QScrollArea, QVBoxLayout, QWidget)
 
 from console.i18n import pick
+from console.interact import registry
 
 REFRESH_MS = 250
 
-_ACTION_NAMES = {
-    "open_poll": ("Poll", "投票"), "close_poll": ("Close poll", "结束投票"),
-    "start_lottery": ("Lottery", "抽奖"), "close_lottery_entries": ("Close entries", "截止报名"),
-    "draw": ("Draw winners", "开奖"), "reroll": ("Reroll", "补抽"), "drop_coupon": ("Coupon", "优惠券"),
-    "start_countdown": ("Countdown", "倒计时"), "show_product_card": ("Product card", "商品卡"),
-    "pin_comment": ("Pin comment", "置顶评论"), "stop": ("Stop", "停止"), "run_preset": ("Preset", "预设"),
-}
+_CONTROL_NAMES = {"stop": ("Stop", "停止"), "run_preset": ("Preset", "预设")}
 _DETAIL_KEYS = ("question", "label", "keyword", "title", "name", "kind", "preset_id", "text")
 
 
@@ -31,7 +26,8 @@ def clock_text(seconds: float) -> str:
 
 
 def cue_label(cue) -> str:
-    en, zh = _ACTION_NAMES.get(cue.action, (cue.action, cue.action))
+    act = registry.action(cue.action)
+    en, zh = act.label if act is not None else _CONTROL_NAMES.get(cue.action, (cue.action, cue.action))
     name = pick(en, zh)
     if cue.note:
         return f"{name} — {cue.note}"

@@ -2,7 +2,8 @@
 
 - `run_in_background(fn, on_done=…, on_error=…)`: run `fn()` on the shared thread pool and
   deliver its result (or exception) to the callbacks on the GUI thread.
-- `to_gui(fn, *args)`: call `fn(*args)` on the GUI thread soon; safe from any thread (for
+- `to_gui(fn, *args)`: call `fn(*args)` on the GUI thread soon (queued, even when called on
+  it); safe from any thread (for
   listeners of a Qt-free `console.core.signal.Signal` emitted off the GUI thread).
 
 Modelled on Anki's `taskman`: one relay QObject living on the GUI thread and a queued signal.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Qt, Signal
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,9 @@ class _Relay(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sig_call.connect(self._call)  # auto connection: queued when emitted off-thread
+        # Always queued, also from the GUI thread itself: "soon", never re-entering the caller
+        # (a listener emitted mid-operation must not redraw a panel half-way through it).
+        self.sig_call.connect(self._call, Qt.QueuedConnection)
 
     @staticmethod
     def _call(thunk: Callable[[], Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,14 +35,10 @@ from console.video.tryon.base import Property
 from console.video.tryon.catalog import Product
 from console.video.tryon.controller import TryOnController
 
+from .taskman import to_gui
+
 CARD_ICON = 72
 COLOR_KEYS = ("color", "gem_color", "metal_color", "frame_color", "lens_color", "metal", "polish")
-
-
-class _Relay(QObject):
-    """Controller callbacks can come from any thread; a queued signal brings them to the UI."""
-
-    changed = Signal()
 
 
 def thumbnail(product: Product, size: int = CARD_ICON) -> QPixmap:
@@ -76,9 +72,10 @@ class TryOnPanel(QWidget):
         self.controller = controller
         self.selected: str | None = None
         self.cards: dict[str, QToolButton] = {}
-        self._relay = _Relay(self)
-        self._relay.changed.connect(self.refresh, Qt.QueuedConnection)
-        controller.subscribe(self._relay.changed.emit)
+        # Controller changes can come from any thread: one queued refresh on the GUI thread.
+        self._refresh_queued = False
+        listener = controller.changed.connect(self._queue_refresh)
+        self.destroyed.connect(lambda *_: controller.changed.disconnect(listener))
 
         self.status = QLabel(wordWrap=True)
         self.status.setObjectName("tryonStatus")
@@ -88,7 +85,7 @@ class TryOnPanel(QWidget):
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setSpacing(6)
-        for i, product in enumerate(controller.catalog):
+        for i, product in enumerate(controller.catalog.tryon()):
             card = QToolButton()
             card.setCheckable(True)
             card.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
@@ -146,7 +143,7 @@ class TryOnPanel(QWidget):
         layout.addWidget(clear)
 
         self.shortcuts: list[QShortcut] = []
-        for i, product in enumerate(list(controller.catalog)[:9]):
+        for i, product in enumerate(controller.catalog.tryon()[:9]):
             self._shortcut(str(i + 1), lambda sku=product.sku: self.click(sku))
         self._shortcut("S", lambda: self.cycle_shade(1))
         self._shortcut("Shift+S", lambda: self.cycle_shade(-1))
@@ -259,7 +256,13 @@ class TryOnPanel(QWidget):
                 w.blockSignals(False)
 
     # ---- refresh from the controller ---------------------------------------------------------
+    def _queue_refresh(self) -> None:
+        if not self._refresh_queued:
+            self._refresh_queued = True
+            to_gui(self.refresh)
+
     def refresh(self) -> None:
+        self._refresh_queued = False
         c = self.controller
         on_air = c.on_air()
         for sku, card in self.cards.items():

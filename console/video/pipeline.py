@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from console.core.signal import Signal
+
 from .frames import Frame, FrameProcessor, LatestSlot
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ class VideoPipeline:
     ) -> None:
         self.capture = capture
         self.output: LatestSlot[Frame] = LatestSlot()
+        self.program = Signal("program")
+        """Emitted on the worker thread with every finished program Frame, for the outputs
+        (console/output): listeners hand it to their own thread and never modify its image."""
         # Factories are called on the worker thread so processors are born where they run.
         self._pending: list = list(processors)
         self._processors: list[FrameProcessor] = []
@@ -133,6 +138,7 @@ class VideoPipeline:
         if self.first_frame_at is None:
             self.first_frame_at = now
         self.output.put(frame)
+        self.program.emit(frame)
 
     def stats(self) -> PipelineStats:
         times = list(self._times)

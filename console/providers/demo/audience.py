@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import random
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from console.core import actions as act
 from console.core.clock import Clock, SystemClock
@@ -23,7 +23,7 @@ from console.core.events import (
     Action, Comment, Event, Follow, Gift, Join, Leave, Like, Order, ViewerCount,
 )
 
-from .catalog import DEMO_PRODUCTS, DemoProduct, product_for
+from .catalog import DemoProduct, demo_products, product_for
 from .crowd import Crowd
 from .personas import (
     COMMENT, FOLLOW, GIFT, GIFT_TABLE_SIZE, KIND_CUM, KINDS, INTENT_CUM, LIKE, LIKE_COUNTS, LIKE_CUM,
@@ -59,7 +59,7 @@ def default_viewers(rate: float) -> int:
 class Audience:
     def __init__(self, rate: float = 15.0, seed: int | None = None, viewers: int | None = None,
                  zh_ratio: float = 0.7, clock: Clock | None = None,
-                 products: Sequence[DemoProduct] = DEMO_PRODUCTS) -> None:
+                 products: Sequence[DemoProduct] | None = None) -> None:
         if rate < 0:
             raise ValueError("rate must be ≥ 0 events/s")
         if not 0.0 <= zh_ratio <= 1.0:
@@ -75,8 +75,11 @@ class Audience:
         self.crowd = Crowd(rng, zh_ratio, max_known=max(initial * 2, 1000))
         for _ in range(initial):
             self.crowd.join()
+        products = tuple(products) if products is not None else demo_products()
+        if not products:
+            products = (product_for("DEMO-ITEM"),)  # an empty catalog still gives the room a topic
         self._products = {p.sku: p for p in products}
-        self.on_air: DemoProduct = products[0] if products else DEMO_PRODUCTS[0]
+        self.on_air: DemoProduct = products[0]
         self._bank = TextBank(self._token)
         self._reactions: list[Reaction] = []
         self._t = 0.0
@@ -126,42 +129,19 @@ class Audience:
             return False
 
     def _react(self, action: Action) -> bool:
-        d, t, rng, crowd = action.detail, self._t, self._rng, self.crowd
-        chat = max(0.5, 0.2 * self.rate)
-        name = action.name
-        if name == act.POLL_OPEN:
-            self._reactions.append(poll_plan(t, d, crowd, rng))
-        elif name == act.LOTTERY_OPEN:
-            self._reactions.append(lottery_plan(t, d, crowd, rng))
-        elif name == act.LOTTERY_DRAW:
-            self._reactions.append(Buzz(t + 0.5, chat, 6.0, DRAW_REACTIONS))
-        elif name == act.COUPON_DROP:
-            self._reactions += coupon_plans(t, d, crowd, rng, COUPON_AFTER)
-        elif name == act.COUNTDOWN_START:
-            seconds = seconds_from(d.get("seconds"), 10.0)
-            if d.get("flash_sale"):
-                product = self._product(d.get("sku")) if d.get("sku") else self.on_air
-                self.on_air = product
-                self._reactions.append(Buzz(t, chat * 1.5, 5.0, FLASH_CHANTS, (0.5, 2.0, 1.0),
-                                            hold=seconds))
-                self._reactions.append(order_plan(t, product, seconds, crowd, rng,
-                                                  shares=(0.03, 0.12, 0.45)))
-            else:
-                self._reactions.append(Buzz(t, chat * 0.5, 3.0, WAIT_CHANTS, hold=seconds))
-        elif name == act.PRODUCT_CARD:
-            product = self._product(d.get("sku"), d.get("name"), d.get("price"))
-            self.on_air = product
-            texts = product_texts(CARD_QUESTIONS, [product], rng)
-            self._reactions.append(Buzz(t, chat, 10.0, texts, (1.5, 1.0, 1.5)))
-        elif name == act.TRYON_ON_AIR:
-            products = [self._product(s) for s in d.get("skus") or () if s]
-            if not products:
-                return False
-            texts = product_texts(TRYON_REACTIONS, products, rng, per_template=2)
-            self._reactions.append(Buzz(t, chat, 12.0, texts, (1.0, 1.5, 1.5)))
-        else:
+        respond = RESPONSES.get(action.name)
+        if respond is None:
             return False
+        reactions = respond(self, action.detail)
+        if not reactions:
+            return False
+        self._reactions += reactions
         return True
+
+    @property
+    def chat_rate(self) -> float:
+        """Comments/s a reaction's chatter peaks at, relative to the room's activity."""
+        return max(0.5, 0.2 * self.rate)
 
     # --- internals ------------------------------------------------------------------------
 
@@ -174,9 +154,7 @@ class Audience:
         except (TypeError, ValueError):
             price_value = None
         known = self._products.get(sku)
-        product = product_for(sku, str(name) if name else (known.name_zh if known else None),
-                              price_value if price_value is not None
-                              else (known.price if known else None))
+        product = product_for(sku, str(name) if name else None, price_value, known)
         self._products[sku] = product
         return product
 
@@ -314,3 +292,75 @@ class Audience:
                                  round(product.price * qty, 2)))
         self._seq = seq
         return ts
+
+
+# --- how the room answers each host action --------------------------------------------------------
+# One function per action name (core/actions.py): returns the reactions to start (none = ignored).
+# A new interaction kind that the demo room should answer adds one function here.
+
+Respond = Callable[[Audience, Mapping[str, Any]], list[Reaction]]
+RESPONSES: dict[str, Respond] = {}
+
+
+def responds_to(name: str) -> Callable[[Respond], Respond]:
+    def deco(fn: Respond) -> Respond:
+        RESPONSES[name] = fn
+        return fn
+
+    return deco
+
+
+@responds_to(act.POLL_OPEN)
+def _poll(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    return [poll_plan(room.sim_time, d, room.crowd, room._rng)]
+
+
+@responds_to(act.LOTTERY_OPEN)
+def _lottery(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    return [lottery_plan(room.sim_time, d, room.crowd, room._rng)]
+
+
+@responds_to(act.LOTTERY_DRAW)
+def _draw(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    return [Buzz(room.sim_time + 0.5, room.chat_rate, 6.0, DRAW_REACTIONS)]
+
+
+@responds_to(act.COUPON_DROP)
+def _coupon(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    return coupon_plans(room.sim_time, d, room.crowd, room._rng, COUPON_AFTER)
+
+
+@responds_to(act.COUNTDOWN_START)
+def _countdown(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    t, chat = room.sim_time, room.chat_rate
+    seconds = seconds_from(d.get("seconds"), 10.0)
+    if not d.get("flash_sale"):
+        return [Buzz(t, chat * 0.5, 3.0, WAIT_CHANTS, hold=seconds)]
+    product = room._product(d.get("sku")) if d.get("sku") else room.on_air
+    room.on_air = product
+    return [Buzz(t, chat * 1.5, 5.0, FLASH_CHANTS, (0.5, 2.0, 1.0), hold=seconds),
+            order_plan(t, product, seconds, room.crowd, room._rng, shares=(0.03, 0.12, 0.45))]
+
+
+@responds_to(act.PRODUCT_CARD)
+def _product_card(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    product = room._product(d.get("sku"), d.get("name"), d.get("price"))
+    room.on_air = product
+    texts = product_texts(CARD_QUESTIONS, [product], room._rng)
+    return [Buzz(room.sim_time, room.chat_rate, 10.0, texts, (1.5, 1.0, 1.5))]
+
+
+@responds_to(act.SHOW_SEGMENT)
+def _segment(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    room.on_air = room._product(d.get("sku"))
+    texts = product_texts(CARD_QUESTIONS, [room.on_air], room._rng)
+    return [Buzz(room.sim_time, room.chat_rate * 0.5, 8.0, texts, (1.5, 1.0, 1.5))]
+
+
+@responds_to(act.TRYON_ON_AIR)
+def _tryon(room: Audience, d: Mapping[str, Any]) -> list[Reaction]:
+    products = [room._product(s) for s in d.get("skus") or () if s]
+    if not products:
+        return []
+    texts = product_texts(TRYON_REACTIONS, products, room._rng, per_template=2)
+    return [Buzz(room.sim_time, room.chat_rate, 12.0, texts, (1.0, 1.5, 1.5))]

@@ -1,14 +1,16 @@
-"""The fictional shop the demo audience talks about: products, shades, sizes and gifts.
+"""What the demo audience talks about: the console's product catalog, plus gifts.
 
-Everything here is made up for rehearsal. Real products reach the audience through host actions
-(PRODUCT_CARD, TRYON_ON_AIR, COUNTDOWN_START carry the sku); an sku the demo shop does not know
-gets a generic product built from what the action said, so questions still name it.
+Products come from the one catalog (resources/catalog/, console/commerce/catalog.py): the
+same SKU the try-on panel, product cards and the run-of-show use. A product the catalog does
+not know (a card for an ad-hoc SKU) gets a generic stand-in named after the action, so
+questions still name it. Gifts are the demo platform's own, made up for rehearsal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.commerce.catalog import Catalog, Product, shared_catalog
 from console.core.events import Segment
 
 
@@ -24,6 +26,12 @@ class DemoProduct:
     """English names in the same order as `shades`; empty = use `shades`."""
     sizes_en: tuple[str, ...] = ()
 
+    @classmethod
+    def from_product(cls, p: Product) -> "DemoProduct":
+        return cls(p.sku, p.name_zh, p.name_en, p.price,
+                   shades=tuple(s.name_zh for s in p.shades), sizes=tuple(s.name_zh for s in p.sizes),
+                   shades_en=tuple(s.name_en for s in p.shades), sizes_en=tuple(s.name_en for s in p.sizes))
+
     def shade_names(self, lang: str) -> tuple[str, ...]:
         return (self.shades_en if lang == "en" and self.shades_en else self.shades) or ("natural",)
 
@@ -31,33 +39,14 @@ class DemoProduct:
         return (self.sizes_en if lang == "en" and self.sizes_en else self.sizes) or ("M",)
 
 
-DEMO_PRODUCTS: tuple[DemoProduct, ...] = (
-    DemoProduct("DEMO-LIP-316", "丝绒雾面口红", "velvet matte lipstick", 89.0,
-                shades=("#316 豆沙", "#999 正红", "#520 枫叶", "#12 蜜桃", "#888 奶茶"),
-                sizes=("正装3.5g", "小样1.5g"),
-                shades_en=("#316 rosewood", "#999 true red", "#520 maple", "#12 peach", "#888 milk tea"),
-                sizes_en=("full size 3.5g", "mini 1.5g")),
-    DemoProduct("DEMO-BLUSH-02", "云朵腮红", "cloud blush", 69.0,
-                shades=("杏桃", "玫瑰", "珊瑚", "裸粉"), sizes=("单色", "双色盘"),
-                shades_en=("apricot", "rose", "coral", "nude pink"), sizes_en=("single", "duo")),
-    DemoProduct("DEMO-GLASS-07", "复古圆框眼镜", "round retro glasses", 159.0,
-                shades=("玳瑁", "哑光黑", "香槟金"), sizes=("小脸款", "标准款"),
-                shades_en=("tortoiseshell", "matte black", "champagne gold"),
-                sizes_en=("narrow fit", "standard fit")),
-    DemoProduct("DEMO-RING-11", "珍珠开口戒指", "open pearl ring", 129.0,
-                shades=("银色", "玫瑰金"), sizes=("6号", "8号", "10号", "12号"),
-                shades_en=("silver", "rose gold"), sizes_en=("size 6", "size 8", "size 10", "size 12")),
-    DemoProduct("DEMO-TEE-21", "纯棉宽松T恤", "relaxed cotton tee", 79.0,
-                shades=("奶白", "雾霾蓝", "燕麦", "黑色"), sizes=("S", "M", "L", "XL"),
-                shades_en=("cream", "haze blue", "oat", "black")),
-)
-
-_BY_SKU = {p.sku: p for p in DEMO_PRODUCTS}
+def demo_products(catalog: Catalog | None = None) -> tuple[DemoProduct, ...]:
+    """The catalog's products as the demo room sees them, in catalog order."""
+    return tuple(DemoProduct.from_product(p) for p in (catalog if catalog is not None else shared_catalog()))
 
 
-def product_for(sku: str, name: str | None = None, price: float | None = None) -> DemoProduct:
-    """The demo shop's product for `sku`, or a plausible stand-in named after the action."""
-    known = _BY_SKU.get(sku)
+def product_for(sku: str, name: str | None = None, price: float | None = None,
+                known: DemoProduct | None = None) -> DemoProduct:
+    """`known` (the catalog's product for `sku`) as the action named it, or a plausible stand-in."""
     if known is not None and name is None and price is None:
         return known
     base = known or DemoProduct(sku, name or sku, name or sku, 99.0,

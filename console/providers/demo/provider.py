@@ -17,7 +17,8 @@ from typing import Sequence
 from console.core.clock import Clock, SystemClock
 from console.core.events import Action, Event
 from console.core.hub import SessionHub
-from console.providers.base import Capability, Provider
+from console.providers.base import Capability, Provider, ProviderContext
+from console.providers.status import ConnState
 
 from .audience import PLATFORM, Audience
 
@@ -65,7 +66,9 @@ class DemoProvider(Provider):
     })
     # No SEND_MESSAGE: there is no platform to send to. No NATIVE_POLL: votes come as comments.
 
-    def __init__(self, config: DemoConfig | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, config: DemoConfig | None = None, clock: Clock | None = None,
+                 ctx: ProviderContext | None = None) -> None:
+        super().__init__(ctx)
         self.config = config or DemoConfig()
         self._clock = clock or SystemClock()
         self.audience = Audience(rate=self.config.rate, seed=self.config.seed,
@@ -94,6 +97,7 @@ class DemoProvider(Provider):
     async def run(self, hub: SessionHub) -> None:
         sub = hub.subscribe(self._on_actions, name="demo-audience", kinds={"action"})
         self.running = True
+        self.report(ConnState.LIVE, "simulated audience")
         clock = self._clock
         last = clock.monotonic()
         try:

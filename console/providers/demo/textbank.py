@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 
 from console.core.events import MAX_COMMENT_CHARS
 
-from .catalog import DEMO_PRODUCTS, DemoProduct
+from .catalog import DemoProduct, demo_products
 from .phrases import CHATTER, EMOJI, EMOJI_ONLY, INTENT_EMOJI, INTENTS, PRAISE, TEMPLATES
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -27,8 +27,9 @@ def price_text(price: float) -> str:
 
 
 def fill(template: str, product: DemoProduct, lang: str, rng: random.Random,
-         others: Sequence[DemoProduct] = DEMO_PRODUCTS) -> str:
+         others: Sequence[DemoProduct] | None = None) -> str:
     """One rendering of `template` about `product` (slots absent from the template are ignored)."""
+    others = demo_products() if others is None else others
     other = rng.choice([p for p in others if p.sku != product.sku] or [product])
     text = template
     if "{p}" in text:

@@ -13,12 +13,13 @@ from typing import Callable
 
 import numpy as np
 
+from console.interact.registry import load_kinds
 from console.interact.views import OverlayState
 
-from .elements import RENDERERS
+from . import registry
 from .fonts import FontBook, shared_fonts
 from .framing import check_aspect, program_frame
-from .layout import Placement, arrange
+from .layout import Placement, arrange, column_names
 from .style import Style
 from .tile import Tile, TileCache
 
@@ -36,7 +37,11 @@ class OverlayCompositor:
         self._aspect = check_aspect(aspect)
         self._lang = lang if lang in LANGS else "zh"
         self.fonts = fonts or shared_fonts()
-        self.caches: dict[str, TileCache] = {kind: TileCache() for kind in RENDERERS}
+        self.elements = registry.load_elements()
+        registry.check(column_names(), {k.name: k.element for k in load_kinds()})
+        self.caches: dict[str, TileCache] = {name: TileCache() for name in self.elements}
+        self.enabled: set[str] = {n for n, el in self.elements.items() if el.default_on}
+        """Standing elements the host switched on (elements without a toggle are always on)."""
         self.last_layout: list[Placement] = []
         self._scale_memo: tuple[tuple, float] | None = None
         self._source_failed = False
@@ -53,6 +58,14 @@ class OverlayCompositor:
         self._lang = lang if lang in LANGS else "zh"
 
     @property
+    def language(self) -> str:
+        return self._lang
+
+    def set_enabled(self, name: str, on: bool) -> None:
+        # A new set, swapped in whole: the worker thread iterates the old one safely.
+        self.enabled = (self.enabled | {name}) if on else (self.enabled - {name})
+
+    @property
     def font_warning(self) -> str | None:
         """Non-None when Chinese may not display (no CJK font); the UI shows it once."""
         return self.fonts.warning
@@ -63,7 +76,10 @@ class OverlayCompositor:
         if state is None:
             self.last_layout = []
             return frame
-        present = {kind for kind in RENDERERS if getattr(state, kind) is not None}
+        enabled = self.enabled
+        views = {name: el.view_of(state) for name, el in self.elements.items()
+                 if name in enabled or el.toggle is None}
+        present = {name for name, view in views.items() if view is not None}
         if not present:
             self.last_layout = []
             return frame
@@ -73,15 +89,19 @@ class OverlayCompositor:
         lang = self._lang
 
         def render(kind: str, width: int, unit: float) -> Tile:
-            key_fn, render_fn = RENDERERS[kind]
-            view = getattr(state, kind)
+            el = self.elements[kind]
+            view = views[kind]
             style = Style(unit, lang, self.fonts)
-            identity, key = key_fn(view, width, style)
-            return self.caches[kind].get(identity, key, ts_ms, lambda: render_fn(view, width, style))
+            identity, key = el.key(view, width, style)
+            return self.caches[kind].get(identity, key, ts_ms, lambda: el.render(view, width, style))
 
-        memo_key = (w, h, self._aspect, lang, frozenset(present))
+        aspect = self._aspect
+        memo_key = (w, h, aspect, lang, frozenset(present))
         start = self._scale_memo[1] if self._scale_memo and self._scale_memo[0] == memo_key else 1.0
-        placements, scale = arrange(w, h, self._aspect, present, render, start)
+        stacks: dict[str, list[str]] = {}
+        for name in sorted(present, key=lambda n: (self.elements[n].slots[aspect].order, n)):
+            stacks.setdefault(self.elements[name].slots[aspect].column, []).append(name)
+        placements, scale = arrange(w, h, aspect, stacks, render, start)
         self._scale_memo = (memo_key, scale)
         for p in placements:
             p.tile.blend_into(frame, p.x, p.y)

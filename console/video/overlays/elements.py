@@ -1,4 +1,6 @@
-"""One renderer per overlay element: view snapshot + width → a cached, blend-ready tile.
+"""The built-in overlay elements: view snapshot + width → a cached, blend-ready tile.
+
+The drawing helpers here (`panel`, `header`, `lines`) are shared by element modules (el_*.py).
 
 Each element also says what its tile depends on (`*_key`): the identity (same poll, same phase,
 same size — re-rendered at a throttled rate) and the full visible content (seconds are rounded to
@@ -18,6 +20,7 @@ from . import strings as S
 from .canvas import Canvas, plain_text, text_width, wrap
 from .style import (CYAN, DARK, FAINT, GOLD, MUTED, ORANGE, PANEL, PINK, TEXT_2, TRACK, VIOLET,
                     WHITE, Style)
+from .registry import Element, Slot, register
 from .tile import Tile
 
 NAME_CAP = 24
@@ -25,7 +28,7 @@ TEXT_CAP = 120
 TITLE_CAP = 60
 
 
-def _panel(w: int, style: Style, body: Callable[[Canvas, int, int, int], float],
+def panel(w: int, style: Style, body: Callable[[Canvas, int, int, int], float],
            panel: tuple[int, int, int, int] = PANEL) -> Tile:
     """Draw `body` on a tall transparent canvas, then put a dark rounded panel under what it used."""
     pad = style.pad
@@ -39,7 +42,7 @@ def _panel(w: int, style: Style, body: Callable[[Canvas, int, int, int], float],
     return Tile(base.image)
 
 
-def _header(c: Canvas, x: int, y: int, w: int, style: Style, label: str, accent, right: str = "",
+def header(c: Canvas, x: int, y: int, w: int, style: Style, label: str, accent, right: str = "",
             right_color=WHITE) -> float:
     """Accent pill on the left, a bold figure (time left) on the right; returns the next y."""
     pill_font = c.font(style.small, bold=True)
@@ -50,7 +53,7 @@ def _header(c: Canvas, x: int, y: int, w: int, style: Style, label: str, accent,
     return y + ph + style.gap
 
 
-def _lines(c: Canvas, x: int, y: float, w: int, text: str, size: int, color, *, bold: bool = False,
+def lines(c: Canvas, x: int, y: float, w: int, text: str, size: int, color, *, bold: bool = False,
            max_lines: int = 2, anchor_x: str = "l") -> float:
     font = c.font(size, bold)
     lh = size * 1.32
@@ -85,8 +88,8 @@ def render_poll(v: PollView, w: int, style: Style) -> Tile:
 
     def body(c: Canvas, x: int, y: int, iw: int) -> float:
         right = S.t("poll_closed", lang) if v.closed else S.mmss(v.remaining_s)
-        y = _header(c, x, y, iw, style, S.t("poll", lang), CYAN, right, MUTED if v.closed else CYAN)
-        y = _lines(c, x, y, iw, plain_text(v.question, TITLE_CAP), style.title, WHITE, bold=True)
+        y = header(c, x, y, iw, style, S.t("poll", lang), CYAN, right, MUTED if v.closed else CYAN)
+        y = lines(c, x, y, iw, plain_text(v.question, TITLE_CAP), style.title, WHITE, bold=True)
         y += style.px(4)
         votes = [n for _, n in v.options]
         pcts = _percentages(votes, v.total)
@@ -113,9 +116,9 @@ def render_poll(v: PollView, w: int, style: Style) -> Tile:
         hint = S.t("total_votes", lang, n=S.count(v.total, lang))
         if not v.closed:
             hint = S.t("vote_hint", lang) + " · " + hint
-        return _lines(c, x, y, iw, hint, style.small, MUTED, max_lines=2)
+        return lines(c, x, y, iw, hint, style.small, MUTED, max_lines=2)
 
-    return _panel(w, style, body)
+    return panel(w, style, body)
 
 
 # --- lottery ----------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ def render_lottery(v: LotteryView, w: int, style: Style) -> Tile:
     def body(c: Canvas, x: int, y: int, iw: int) -> float:
         right = {"open": S.mmss(v.remaining_s), "closed": "",
                  "drawn": S.t("winners", lang)}.get(v.phase, "")
-        y = _header(c, x, y, iw, style, S.t("lottery", lang), GOLD, right, GOLD)
+        y = header(c, x, y, iw, style, S.t("lottery", lang), GOLD, right, GOLD)
         keyword = plain_text(v.keyword, 12)
         entrants = S.t("entrants", lang, n=S.count(v.entrants, lang))
         if v.phase == "drawn":
@@ -146,28 +149,28 @@ def render_lottery(v: LotteryView, w: int, style: Style) -> Tile:
                        font, WHITE, "lm")
                 y += row_h
             if not v.winners:
-                y = _lines(c, x, y, iw, S.t("entrants", lang, n=0), style.body, TEXT_2)
+                y = lines(c, x, y, iw, S.t("entrants", lang, n=0), style.body, TEXT_2)
             if len(v.winners) > len(shown):
-                y = _lines(c, x, y, iw, S.t("more_winners", lang, n=len(v.winners) - len(shown)),
+                y = lines(c, x, y, iw, S.t("more_winners", lang, n=len(v.winners) - len(shown)),
                            style.small, TEXT_2, max_lines=1)
         else:
             if v.phase == "open":
-                y = _lines(c, x, y, iw, S.t("enter_hint", lang, kw=keyword), style.title, WHITE, bold=True)
+                y = lines(c, x, y, iw, S.t("enter_hint", lang, kw=keyword), style.title, WHITE, bold=True)
             else:
-                y = _lines(c, x, y, iw, S.t("drawing", lang), style.title, WHITE, bold=True)
-            y = _lines(c, x, y, iw, entrants, style.body, GOLD, bold=True, max_lines=1)
+                y = lines(c, x, y, iw, S.t("drawing", lang), style.title, WHITE, bold=True)
+            y = lines(c, x, y, iw, entrants, style.body, GOLD, bold=True, max_lines=1)
         y += style.px(4)
         # The proof, small but whole: anyone can check the seed against the commitment afterwards.
         c.rounded(x, y + style.px(4), iw, 1, 0, (255, 255, 255, 40))
         y += style.px(8)
-        y = _lines(c, x, y, iw, f"✓ {S.t('verifiable', lang)}", style.small, GOLD, bold=True, max_lines=1)
-        y = _lines(c, x, y, iw, f"{S.t('commitment', lang)} {S.short_hex(v.commitment)}", style.small,
+        y = lines(c, x, y, iw, f"✓ {S.t('verifiable', lang)}", style.small, GOLD, bold=True, max_lines=1)
+        y = lines(c, x, y, iw, f"{S.t('commitment', lang)} {S.short_hex(v.commitment)}", style.small,
                    MUTED, max_lines=1)
         if v.seed:
-            y = _lines(c, x, y, iw, f"{S.t('seed', lang)} {S.short_hex(v.seed)}", style.small, MUTED, max_lines=1)
+            y = lines(c, x, y, iw, f"{S.t('seed', lang)} {S.short_hex(v.seed)}", style.small, MUTED, max_lines=1)
         return y
 
-    return _panel(w, style, body)
+    return panel(w, style, body)
 
 
 # --- coupon -----------------------------------------------------------------------------------
@@ -184,16 +187,16 @@ def render_coupon(v: CouponView, w: int, style: Style) -> Tile:
 
     def body(c: Canvas, x: int, y: int, iw: int) -> float:
         right = S.t("expires", lang, t=S.mmss(v.expires_in_s)) if v.expires_in_s is not None else ""
-        y = _header(c, x, y, iw, style, S.t("coupon", lang), PINK, right, TEXT_2)
-        y = _lines(c, x, y, iw, plain_text(v.title, TITLE_CAP), style.title, WHITE, bold=True)
+        y = header(c, x, y, iw, style, S.t("coupon", lang), PINK, right, TEXT_2)
+        y = lines(c, x, y, iw, plain_text(v.title, TITLE_CAP), style.title, WHITE, bold=True)
         y += style.px(4)
         locked = v.code is None and v.like_goal is not None and v.likes < v.like_goal
         if locked:
             goal = S.count(v.like_goal, lang)
-            y = _lines(c, x, y, iw, S.t("like_goal", lang, goal=goal), style.body, PINK, bold=True, max_lines=1)
+            y = lines(c, x, y, iw, S.t("like_goal", lang, goal=goal), style.body, PINK, bold=True, max_lines=1)
             c.bar(x, y, iw, style.px(10), v.likes / max(1, v.like_goal), TRACK, PINK)
             y += style.px(10) + style.px(4)
-            y = _lines(c, x, y, iw, f"{S.count(v.likes, lang)} / {goal}", style.small, TEXT_2, max_lines=1)
+            y = lines(c, x, y, iw, f"{S.count(v.likes, lang)} / {goal}", style.small, TEXT_2, max_lines=1)
         elif v.code:
             y = _code_box(c, x, y, iw, plain_text(v.code, 40), S.t("code", lang), style)
         else:
@@ -202,13 +205,13 @@ def render_coupon(v: CouponView, w: int, style: Style) -> Tile:
             _, ph = c.pill(x, y, hint, c.font(style.body, True), PINK, WHITE, style.px(14), style.px(7))
             y += ph + style.gap
         if v.remaining <= 0:
-            return _lines(c, x, y, iw, S.t("sold_out", lang), style.body, MUTED, bold=True, max_lines=1)
+            return lines(c, x, y, iw, S.t("sold_out", lang), style.body, MUTED, bold=True, max_lines=1)
         left = S.t("left", lang, n=S.count(v.remaining, lang), q=S.count(v.quantity, lang))
-        y = _lines(c, x, y, iw, left, style.small, TEXT_2, max_lines=1)
+        y = lines(c, x, y, iw, left, style.small, TEXT_2, max_lines=1)
         c.bar(x, y, iw, style.px(6), v.remaining / max(1, v.quantity), TRACK, PINK)
         return y + style.px(6)
 
-    return _panel(w, style, body)
+    return panel(w, style, body)
 
 
 def _code_box(c: Canvas, x: int, y: float, iw: int, code: str, label: str, style: Style) -> float:
@@ -250,7 +253,7 @@ def render_countdown(v: CountdownView, w: int, style: Style) -> Tile:
             c.text(x + iw / 2, y + bh / 2, S.t("flash_sale", lang), c.font(style.title, True), WHITE, "mm")
             y += bh + style.px(2)
         else:
-            y = _header(c, x, y, iw, style, S.t("countdown", lang), ORANGE)
+            y = header(c, x, y, iw, style, S.t("countdown", lang), ORANGE)
         big = c.font(style.big, True)
         bh = style.big * 1.15
         c.text(x + iw / 2, y + bh / 2, S.mmss(v.remaining_s), big, WHITE, "mm")
@@ -259,7 +262,7 @@ def render_countdown(v: CountdownView, w: int, style: Style) -> Tile:
         if v.flash_sale and v.price is not None:
             label = (label + "  " if label else "") + S.price(v.price)
         if label:
-            y = _lines(c, x, y, iw, label, style.body, GOLD if v.flash_sale else TEXT_2, bold=v.flash_sale,
+            y = lines(c, x, y, iw, label, style.body, GOLD if v.flash_sale else TEXT_2, bold=v.flash_sale,
                        max_lines=1, anchor_x="m")
         if not v.flash_sale and v.total_s > 0:
             y += style.px(4)
@@ -267,7 +270,7 @@ def render_countdown(v: CountdownView, w: int, style: Style) -> Tile:
             y += style.px(6)
         return y
 
-    return _panel(w, style, body)
+    return panel(w, style, body)
 
 
 def _gradient_bar(c: Canvas, x, y, w, h, left, right, radius) -> None:
@@ -295,8 +298,8 @@ def render_product(v: ProductCardView, w: int, style: Style) -> Tile:
     lang = style.lang
 
     def body(c: Canvas, x: int, y: int, iw: int) -> float:
-        y = _header(c, x, y, iw, style, S.t("now_showing", lang), PINK)
-        y = _lines(c, x, y, iw, plain_text(v.name, TITLE_CAP), style.title, WHITE, bold=True)
+        y = header(c, x, y, iw, style, S.t("now_showing", lang), PINK)
+        y = lines(c, x, y, iw, plain_text(v.name, TITLE_CAP), style.title, WHITE, bold=True)
         price_font = c.font(style.px(38), True)
         ph = style.px(38) * 1.2
         price = S.price(v.price, v.currency)
@@ -310,7 +313,7 @@ def render_product(v: ProductCardView, w: int, style: Style) -> Tile:
                                     style.px(10), style.px(5), align="right")
         return y + ph
 
-    return _panel(w, style, body)
+    return panel(w, style, body)
 
 
 # --- pinned comment ---------------------------------------------------------------------------
@@ -330,16 +333,20 @@ def render_pinned(v: PinnedCommentView, w: int, style: Style) -> Tile:
         name = wrap(plain_text(v.viewer_name, NAME_CAP), name_font, iw - pw - style.px(10), 1)
         c.text(x + pw + style.px(10), y + ph / 2, name[0] if name else "", name_font, VIOLET, "lm")
         y += ph + style.px(6)
-        return _lines(c, x, y, iw, plain_text(v.text, TEXT_CAP), style.body, WHITE, max_lines=2)
+        return lines(c, x, y, iw, plain_text(v.text, TEXT_CAP), style.body, WHITE, max_lines=2)
 
-    return _panel(w, style, body)
+    return panel(w, style, body)
 
 
-RENDERERS = {
-    "countdown": (countdown_key, render_countdown),
-    "poll": (poll_key, render_poll),
-    "lottery": (lottery_key, render_lottery),
-    "coupon": (coupon_key, render_coupon),
-    "product_card": (product_key, render_product),
-    "pinned": (pinned_key, render_pinned),
-}
+# --- the built-in elements and where they go -------------------------------------------------
+
+register(Element("countdown", countdown_key, render_countdown,
+                 {"16:9": Slot("bottom-centre"), "9:16": Slot("top-left")}))
+register(Element("poll", poll_key, render_poll, {"16:9": Slot("top-right"), "9:16": Slot("lower-left")}))
+register(Element("lottery", lottery_key, render_lottery,
+                 {"16:9": Slot("top-left"), "9:16": Slot("lower-right")}))
+register(Element("coupon", coupon_key, render_coupon, {"16:9": Slot("bottom-right"), "9:16": Slot("top-right")}))
+register(Element("product_card", product_key, render_product,
+                 {"16:9": Slot("bottom-left"), "9:16": Slot("bottom-band")}))
+register(Element("pinned", pinned_key, render_pinned,
+                 {"16:9": Slot("bottom-left", 1), "9:16": Slot("lower-right", 1)}))

@@ -20,40 +20,45 @@ MIN_SCALE = 0.6
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    kinds: tuple[str, ...]
-    """Stacking order, starting at the anchored edge."""
+    name: str
+    """What elements name as their slot (registry.Slot.column)."""
     x: float
     w: float
     """Left edge and width as fractions of the safe area's width."""
     anchor: str
     """"top" (grows down) or "bottom" (grows up)."""
     above: tuple[str, ...] = ()
-    """A bottom column starts above these elements (placed by an earlier column) when they are on."""
+    """A bottom column starts above what these (earlier) columns placed, when they placed anything."""
 
 
 LAYOUTS: dict[str, tuple[Column, ...]] = {
     # The host's face is in the upper middle: keep the top centre clear.
     "16:9": (
-        Column(("lottery",), 0.0, 0.29, "top"),
-        Column(("poll",), 0.71, 0.29, "top"),
-        Column(("product_card", "pinned"), 0.0, 0.29, "bottom"),
-        Column(("countdown",), 0.355, 0.29, "bottom"),
-        Column(("coupon",), 0.71, 0.29, "bottom"),
+        Column("top-left", 0.0, 0.29, "top"),
+        Column("top-right", 0.71, 0.29, "top"),
+        Column("bottom-left", 0.0, 0.29, "bottom"),
+        Column("bottom-centre", 0.355, 0.29, "bottom"),
+        Column("bottom-right", 0.71, 0.29, "bottom"),
     ),
     # Vertical: a short band at the top, the rest in the lower part, the middle left to the host.
     "9:16": (
-        Column(("countdown",), 0.0, 0.49, "top"),
-        Column(("coupon",), 0.51, 0.49, "top"),
-        Column(("product_card",), 0.0, 1.0, "bottom"),
-        Column(("poll",), 0.0, 0.49, "bottom", above=("product_card",)),
-        Column(("lottery", "pinned"), 0.51, 0.49, "bottom", above=("product_card",)),
+        Column("top-left", 0.0, 0.49, "top"),
+        Column("top-right", 0.51, 0.49, "top"),
+        Column("bottom-band", 0.0, 1.0, "bottom"),
+        Column("lower-left", 0.0, 0.49, "bottom", above=("bottom-band",)),
+        Column("lower-right", 0.51, 0.49, "bottom", above=("bottom-band",)),
     ),
 }
+
+
+def column_names() -> dict[str, tuple[str, ...]]:
+    return {aspect: tuple(c.name for c in cols) for aspect, cols in LAYOUTS.items()}
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
     kind: str
+    column: str
     tile: Tile
     x: int
     y: int
@@ -73,9 +78,10 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def arrange(width: int, height: int, aspect: str, present: set[str],
+def arrange(width: int, height: int, aspect: str, stacks: dict[str, list[str]],
             render: Callable[[str, int, float], Tile], start_scale: float = 1.0) -> tuple[list[Placement], float]:
-    """Place the present elements; `render(kind, width_px, unit)` returns the (cached) tile.
+    """Place the present elements; `stacks` maps a column name to the element names in it, in
+    stacking order; `render(kind, width_px, unit)` returns the (cached) tile.
 
     Returns the placements and the scale used; pass that scale back as `start_scale` while the
     same elements stay on, so a tight layout is not re-tried at every size on every frame.
@@ -92,18 +98,16 @@ def arrange(width: int, height: int, aspect: str, present: set[str],
             x, w = sx + round(col.x * safe_w), round(col.w * safe_w)
             y = sy if col.anchor == "top" else bottom
             for p in placed:
-                if p.kind in col.above:
+                if p.column in col.above:
                     y = min(y, p.y - gap)
-            for kind in col.kinds:
-                if kind not in present:
-                    continue
+            for kind in stacks.get(col.name, ()):
                 tile = render(kind, w, unit)
                 if col.anchor == "top":
-                    placed.append(Placement(kind, tile, x, y))
+                    placed.append(Placement(kind, col.name, tile, x, y))
                     y += tile.h + gap
                 else:
                     y -= tile.h
-                    placed.append(Placement(kind, tile, x, y))
+                    placed.append(Placement(kind, col.name, tile, x, y))
                     y -= gap
         fits = all(p.y >= sy and p.y + p.tile.h <= bottom for p in placed) and not any(
             _overlap(a.rect, b.rect) for i, a in enumerate(placed) for b in placed[i + 1:])

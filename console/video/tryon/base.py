@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-TRACKERS = frozenset({"face", "hands", "pose", "segmentation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +64,15 @@ class Tracking:
     """H×W float32 0..1 (person probability), full frame size."""
     scene_luma: float = 0.5
     """0..1 mean brightness of the scene; overlays follow it so a dim room gets no glowing product."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Results of trackers whose output is not one of the fields above, by their `output` name."""
 
 
 class Renderer(abc.ABC):
     kind: ClassVar[str] = ""
     needs: ClassVar[frozenset[str]] = frozenset()
-    """Subset of TRACKERS this item needs; only those trackers are run."""
+    """Names of registered trackers (console/video/tryon/trackers.py) this item needs; only
+    those (and what they depend on) are run."""
     properties: ClassVar[tuple[Property, ...]] = ()
 
     def __init__(self, **props: Any) -> None:
@@ -93,6 +95,5 @@ RENDERERS: dict[str, type[Renderer]] = {}
 
 def register(cls: type[Renderer]) -> type[Renderer]:
     assert cls.kind and cls.kind not in RENDERERS, cls
-    assert cls.needs <= TRACKERS, cls.needs
     RENDERERS[cls.kind] = cls
     return cls

@@ -13,6 +13,10 @@ import numpy as np
 from .base import HandTrack, PoseTrack
 from .smoothing import OneEuro, Presence
 from .tasks import Timestamps, create, mp_image
+from .trackers import TrackerSpec, register
+
+
+SEGMENTER_FILES = {False: "selfie_segmenter.tflite", True: "selfie_segmenter_landscape.tflite"}
 
 
 class HandTracker:
@@ -113,8 +117,8 @@ class PersonSegmenter:
     def update(self, rgb: np.ndarray, ts_ms: int) -> np.ndarray:
         h, w = rgb.shape[:2]
         if self._task is None:
-            variant = "segmentation_landscape" if w > h * 1.2 else "segmentation"
-            self._task = create("segmentation", self._models_dir, variant=variant)
+            landscape = w > h * 1.2
+            self._task = create("segmentation", self._models_dir, model_file=SEGMENTER_FILES[landscape])
         result = self._task.segment_for_video(mp_image(rgb), self._ts.next(ts_ms))
         mask = np.asarray(result.confidence_masks[0].numpy_view(), np.float32)
         if mask.ndim == 3:
@@ -130,3 +134,18 @@ class PersonSegmenter:
         if self._task is not None:
             self._task.close()
             self._task = None
+
+
+register(TrackerSpec(
+    "hands", lambda models_dir, _opts: HandTracker(models_dir), lambda t, f: t.update(f.rgb(), f.ts_ms),
+    output="hands", purpose=("Hand tracking", "手部追踪"), model_files=("hand_landmarker.task",),
+    task=lambda vision: (vision.HandLandmarker, vision.HandLandmarkerOptions, {"num_hands": 2})))
+register(TrackerSpec(
+    "pose", lambda models_dir, _opts: PoseTracker(models_dir), lambda t, f: t.update(f.rgb(), f.ts_ms),
+    output="pose", purpose=("Body tracking", "身体追踪"), model_files=("pose_landmarker.task",),
+    task=lambda vision: (vision.PoseLandmarker, vision.PoseLandmarkerOptions, {"num_poses": 1})))
+register(TrackerSpec(
+    "segmentation", lambda models_dir, _opts: PersonSegmenter(models_dir), lambda t, f: t.update(f.rgb(), f.ts_ms),
+    output="person_mask", purpose=("Person cut-out", "人像分割"), model_files=tuple(SEGMENTER_FILES.values()),
+    task=lambda vision: (vision.ImageSegmenter, vision.ImageSegmenterOptions,
+                         {"output_confidence_masks": True, "output_category_mask": False})))

@@ -3,7 +3,9 @@
 Qt-free and thread-safe. The UI calls put_on/take_off/next_shade/…; the processing worker reads
 an immutable `snapshot()` each frame and builds its own renderers from it, so no renderer is
 ever touched by two threads. Every change of the on-air set is published to the hub as a
-TRYON_ON_AIR Action (the session log records it); listeners (the panel) are told of any change.
+TRYON_ON_AIR Action (the session log records it); `changed` listeners (the panel) hear of any
+change. A product card or show segment that puts its product's try-on on air (their action's
+"tryon" is true) puts it on the host here, so what is on air is one fact everywhere.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any, Callable
 
 from console.core import actions
 from console.core.events import Action, ActionSource
+from console.core.signal import Signal
 
 from .base import RENDERERS, Property
 from .catalog import Catalog, Product
@@ -50,9 +53,11 @@ class TryOnController:
         self._status = ""
         self._version = 0
         self._snapshot = Snapshot(0, (), None)
-        self._listeners: list[Callable[[], None]] = []
+        self.changed = Signal("tryon.changed")
+        """After any change, on the thread that made it (a panel hands itself to the GUI thread)."""
         self._ids = itertools.count(1)
         self._prefix = f"tryon-{secrets.token_hex(3)}"
+        self._subscription = hub.subscribe(self._on_actions, name="tryon", kinds=("action",)) if hub else None
 
     # ---- reading -------------------------------------------------------------------------
     def product(self, sku: str) -> Product:
@@ -94,6 +99,8 @@ class TryOnController:
     # ---- changing ------------------------------------------------------------------------
     def put_on(self, sku: str) -> None:
         product = self.catalog.get(sku)
+        if not product.has_tryon:
+            raise KeyError(f"{product.name_en} ({sku}) has no try-on")
         with self._lock:
             if sku in self._worn:
                 return
@@ -174,7 +181,19 @@ class TryOnController:
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """`callback()` after any change, on the thread that made it (UI: marshal to Qt yourself)."""
-        self._listeners.append(callback)
+        self.changed.connect(callback)
+
+    def close(self) -> None:
+        if self._subscription is not None:
+            self.hub.unsubscribe(self._subscription)
+            self._subscription = None
+
+    def _on_actions(self, batch) -> None:
+        for action in batch:
+            if action.name in (actions.PRODUCT_CARD, actions.SHOW_SEGMENT) and action.detail.get("tryon"):
+                product = self.catalog.find(action.detail.get("sku"))
+                if product is not None and product.has_tryon:
+                    self.put_on(product.sku)
 
     # ---- internals -----------------------------------------------------------------------
     def _changed(self, on_air_changed: bool = False) -> None:
@@ -204,8 +223,4 @@ class TryOnController:
         return merged
 
     def _notify(self) -> None:
-        for cb in list(self._listeners):
-            try:
-                cb()
-            except Exception:  # noqa: BLE001 — a broken listener must not stop the host's click
-                log.exception("try-on listener failed")
+        self.changed.emit()  # a broken listener is logged by Signal; the host's click goes through

@@ -18,6 +18,7 @@ import numpy as np
 from .base import FaceTrack
 from .smoothing import OneEuro, Presence
 from .tasks import Timestamps, create, mp_image
+from .trackers import TrackerSpec, register
 
 Window = tuple[int, int, int, int]  # x, y, w, h in frame pixels
 
@@ -174,3 +175,12 @@ class FaceTracker:
         if self._task is not None:
             self._task.close()
             self._task = None
+
+
+register(TrackerSpec(
+    "face", lambda models_dir, opts: FaceTracker(models_dir, skip_still=opts.get("skip_still", True)),
+    lambda t, f: t.update(f.bgr, f.rgb_if_made(), f.ts_ms), rgb=False,
+    output="face", purpose=("Face tracking", "面部追踪"), model_files=("face_landmarker.task",),
+    task=lambda vision: (vision.FaceLandmarker, vision.FaceLandmarkerOptions, {
+        "num_faces": 1, "output_facial_transformation_matrixes": True,
+        "min_face_detection_confidence": 0.5, "min_tracking_confidence": 0.5})))

@@ -90,7 +90,7 @@ class Lipstick(Renderer):
 @register
 class Blush(Renderer):
     kind = "blush"
-    needs = frozenset({"face"})
+    needs = frozenset({"face", "skin_tone"})
     layer = 12
     properties = (
         Property("color", "Colour", "颜色", "color", "#e2727e"),
@@ -110,6 +110,9 @@ class Blush(Renderer):
         illum = illumination(tracking.scene_luma)
         color = hex_to_bgr(self.props["color"])
         strength = float(self.props["intensity"]) * face.alpha
+        tone = tracking.extra.get("skin_tone")
+        if tone is not None:  # a sheer tint fades into deeper skin: up to a third stronger there
+            strength = min(1.0, strength * (1.0 + 0.35 * tone.depth))
         oval = lm[g.FACE_OVAL, :2]
         for cheek, bone in ((g.RIGHT_CHEEK, g.RIGHT_CHEEKBONE), (g.LEFT_CHEEK, g.LEFT_CHEEKBONE)):
             centre = lm[cheek, :2] * 0.6 + lm[bone, :2] * 0.4

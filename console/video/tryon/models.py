@@ -24,13 +24,13 @@ KNOWN_SHA256: dict[str, str] = {
     "selfie_segmenter_landscape.tflite": "a77d03f4659b9f6b6c1f5106947bf40e99d7655094b6527f214ea7d451106edd",
 }
 
-# What each tracker is called in messages a host reads.
-PURPOSE = {
-    "face": "Face tracking",
-    "hands": "Hand tracking",
-    "pose": "Body tracking",
-    "segmentation": "Person cut-out",
-}
+def purpose(tracker: str) -> str:
+    """What a tracker is called in messages a host reads (declared by the tracker)."""
+    from .trackers import TRACKERS, load_trackers
+
+    load_trackers()
+    spec = TRACKERS.get(tracker)
+    return spec.purpose[0] if spec else "Tracking"
 
 
 class ModelError(RuntimeError):
@@ -49,7 +49,7 @@ def provenance_sums(path: Path | None = None) -> dict[str, str]:
 
 def _unavailable(tracker: str, filename: str, why: str) -> ModelError:
     return ModelError(
-        f"{PURPOSE.get(tracker, 'Tracking')} is unavailable: the model file {filename} {why}. "
+        f"{purpose(tracker)} is unavailable: the model file {filename} {why}. "
         "Try-on is off; everything else keeps working."
     )
 

@@ -22,6 +22,7 @@ from .blend import to_lab
 from .catalog import load_renderers
 from .controller import TryOnController
 from .models import ModelError
+from .trackers import Frame, TrackerSpec, run_order
 
 log = logging.getLogger(__name__)
 
@@ -94,21 +95,10 @@ class TryOnProcessor:
         built.sort(key=lambda pair: getattr(pair[1], "layer", DEFAULT_LAYER))
         self._renderers = built
 
-    def _tracker(self, name: str) -> Any:
-        tracker = self._trackers.get(name)
+    def _tracker(self, spec: TrackerSpec) -> Any:
+        tracker = self._trackers.get(spec.name)
         if tracker is None:
-            if name == "face":
-                from .face_tracker import FaceTracker as cls
-            elif name == "hands":
-                from .body_trackers import HandTracker as cls
-            elif name == "pose":
-                from .body_trackers import PoseTracker as cls
-            else:
-                from .body_trackers import PersonSegmenter as cls
-            if name == "face":
-                tracker = self._trackers[name] = cls(self.models_dir, skip_still=self.skip_still)
-            else:
-                tracker = self._trackers[name] = cls(self.models_dir)
+            tracker = self._trackers[spec.name] = spec.create(self.models_dir, {"skip_still": self.skip_still})
         return tracker
 
     def _fail(self, error: ModelError) -> None:
@@ -142,23 +132,19 @@ class TryOnProcessor:
         t_start = t
         tracking = Tracking(scene_luma=scene_luma(image))
         t = self._time("scene_luma", t)
-        rgb = None
+        frame = Frame(image, ts_ms, tracking)
         try:
-            if needs & {"hands", "pose", "segmentation"}:
-                rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+            order = run_order(needs)
+            if any(spec.rgb for spec in order):  # the one colour conversion, timed on its own
+                frame.rgb()
                 t = self._time("convert_rgb", t)
-            if "face" in needs:
-                tracking.face = self._tracker("face").update(image, rgb, ts_ms)
-                t = self._time("inference.face", t)
-            if "hands" in needs:
-                tracking.hands = self._tracker("hands").update(rgb, ts_ms)
-                t = self._time("inference.hands", t)
-            if "pose" in needs:
-                tracking.pose = self._tracker("pose").update(rgb, ts_ms)
-                t = self._time("inference.pose", t)
-            if "segmentation" in needs:
-                tracking.person_mask = self._tracker("segmentation").update(rgb, ts_ms)
-                t = self._time("inference.segmentation", t)
+            for spec in order:
+                result = spec.update(self._tracker(spec), frame)
+                if hasattr(tracking, spec.output):
+                    setattr(tracking, spec.output, result)
+                else:
+                    tracking.extra[spec.output] = result
+                t = self._time(f"inference.{spec.name}", t)
         except ModelError as exc:
             self._fail(exc)
             return image

@@ -13,16 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .models import PURPOSE, ModelError, load_model
-
-MODEL_FILES = {
-    "face": "face_landmarker.task",
-    "hands": "hand_landmarker.task",
-    "pose": "pose_landmarker.task",
-    "segmentation": "selfie_segmenter.tflite",
-    "segmentation_landscape": "selfie_segmenter_landscape.tflite",
-}
-
+from .models import ModelError, load_model
 
 _live: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
@@ -58,55 +49,27 @@ def mp_image(rgb: np.ndarray) -> Any:
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
 
-def create(tracker: str, models_dir: Path | None = None, *, variant: str | None = None) -> Any:
-    """A VIDEO-mode task for `tracker`; ModelError (host-readable) if it cannot be had."""
-    filename = MODEL_FILES[variant or tracker]
+def create(tracker: str, models_dir: Path | None = None, *, model_file: str | None = None) -> Any:
+    """A VIDEO-mode task for `tracker` (its registered MediaPipe task and first model file, or
+    `model_file`); ModelError (host-readable) if it cannot be had."""
+    from .trackers import TRACKERS, load_trackers
+
+    load_trackers()
+    spec = TRACKERS[tracker]
+    filename = model_file or spec.model_files[0]
     data = load_model(filename, tracker, models_dir)
     try:
         from mediapipe.tasks.python import BaseOptions, vision
 
-        base = BaseOptions(model_asset_buffer=data)
-        video = vision.RunningMode.VIDEO
-        task = _make(vision, tracker, base, video)
+        task_cls, options_cls, options = spec.task(vision)
+        task = task_cls.create_from_options(options_cls(
+            base_options=BaseOptions(model_asset_buffer=data), running_mode=vision.RunningMode.VIDEO, **options))
     except ModelError:
         raise
     except Exception as exc:  # noqa: BLE001 — MediaPipe raises RuntimeError/ValueError on bad bundles
         raise ModelError(
-            f"{PURPOSE[tracker]} is unavailable: the model file {filename} is damaged "
+            f"{spec.purpose[0]} is unavailable: the model file {filename} is damaged "
             f"(MediaPipe rejected it: {type(exc).__name__}). Try-on is off; everything else keeps working."
         ) from exc
     _live.add(task)
     return task
-
-
-def _make(vision: Any, tracker: str, base: Any, video: Any) -> Any:
-    """The MediaPipe task for one tracker, in VIDEO mode."""
-    if tracker == "face":
-        return vision.FaceLandmarker.create_from_options(
-            vision.FaceLandmarkerOptions(
-                base_options=base,
-                running_mode=video,
-                num_faces=1,
-                output_facial_transformation_matrixes=True,
-                min_face_detection_confidence=0.5,
-                min_tracking_confidence=0.5,
-            )
-        )
-    if tracker == "hands":
-        return vision.HandLandmarker.create_from_options(
-            vision.HandLandmarkerOptions(base_options=base, running_mode=video, num_hands=2)
-        )
-    if tracker == "pose":
-        return vision.PoseLandmarker.create_from_options(
-            vision.PoseLandmarkerOptions(base_options=base, running_mode=video, num_poses=1)
-        )
-    if tracker == "segmentation":
-        return vision.ImageSegmenter.create_from_options(
-            vision.ImageSegmenterOptions(
-                base_options=base,
-                running_mode=video,
-                output_confidence_masks=True,
-                output_category_mask=False,
-            )
-        )
-    raise KeyError(tracker)

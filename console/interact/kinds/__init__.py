@@ -1,0 +1,1 @@
+"""One module per interaction kind; each registers itself with console.interact.registry."""
