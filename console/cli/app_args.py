@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show", type=Path, metavar="FILE", help="run-of-show file (TOML) to run unattended")
     parser.add_argument("--rate", type=float, metavar="EVENTS_PER_S", help="demo audience rate (quiet 2 … load test 50000)")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more, and show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.add_argument("--print-first-frame", action="store_true", help=argparse.SUPPRESS)
 
 
