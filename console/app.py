@@ -119,6 +119,7 @@ class ConsoleApp:
         # Overlays go on after try-on so viewers see them wherever the program video goes.
         aspect = self.settings.aspect if self.settings.aspect in ("16:9", "9:16") else "16:9"
         self.overlays = OverlayCompositor(self.interactions.snapshot, aspect=aspect)
+        self.overlays.set_language(self.settings.overlay_lang)  # the audience's, not the host's
         if self.overlays.font_warning:
             self._note(self.overlays.font_warning)
         self.pipeline.add(self.overlays)
