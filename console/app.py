@@ -55,6 +55,8 @@ class AppOptions:
     screenshot: Path | None = None
     show: Path | None = None
     rate: float | None = None
+    virtual_camera: bool = False
+    """--virtual-camera: send the program to the virtual camera from the start."""
 
 
 class ConsoleApp:
@@ -117,6 +119,7 @@ class ConsoleApp:
         # Overlays go on after try-on so viewers see them wherever the program video goes.
         aspect = self.settings.aspect if self.settings.aspect in ("16:9", "9:16") else "16:9"
         self.overlays = OverlayCompositor(self.interactions.snapshot, aspect=aspect)
+        self.overlays.set_language(self.settings.overlay_lang)  # the audience's, not the host's
         if self.overlays.font_warning:
             self._note(self.overlays.font_warning)
         self.pipeline.add(self.overlays)
@@ -157,6 +160,17 @@ class ConsoleApp:
     def start_video(self) -> None:
         self.camera.start()
         self.pipeline.start()
+        if self.options.virtual_camera:
+            self.set_virtual_camera(True)
+
+    def set_virtual_camera(self, on: bool) -> bool:
+        """Program frames to the virtual camera (console/output/virtualcam.py) or not. Opening
+        the device can take a moment: call from a worker in the GUI. False (the host told what to
+        install) when there is no backend; the session goes on either way."""
+        if not on:
+            self.outputs.stop("virtualcam")
+            return False
+        return self.outputs.start("virtualcam") is not None
 
     def switch_camera(self, spec: str | int) -> bool:
         """Change the camera source without waiting for the old one to close."""

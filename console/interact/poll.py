@@ -10,6 +10,8 @@ them apart per source for the breakdown on hover.
 
 from __future__ import annotations
 
+from console.messages import M, Message
+
 from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
@@ -84,33 +86,32 @@ class KeywordPollBackend:
 
 def build_spec(poll_id: str, question: str, options: Sequence[str],
                keywords: Sequence[Sequence[str]] | None, duration_s: float | None,
-               allow_change: bool) -> PollSpec | str:
-    """The spec, or a sentence saying what is wrong with the input."""
+               allow_change: bool) -> PollSpec | Message:
+    """The spec, or a message saying what is wrong with the input."""
     question = question.strip()
     labels = tuple(o.strip() for o in options)
     if not question:
-        return "The poll needs a question."
+        return M("poll.no_question")
     if not MIN_OPTIONS <= len(labels) <= MAX_OPTIONS:
-        return f"A poll needs {MIN_OPTIONS} to {MAX_OPTIONS} options (got {len(labels)})."
+        return M("poll.option_count", low=MIN_OPTIONS, high=MAX_OPTIONS, count=len(labels))
     if any(not label for label in labels):
-        return "Every poll option needs a name."
+        return M("poll.option_name")
     if keywords is None:
         kws = tuple(tuple(default_option_keywords(i, label)) for i, label in enumerate(labels))
     else:
         if len(keywords) != len(labels):
-            return "Give one keyword list per option."
+            return M("poll.keyword_lists")
         kws = tuple(tuple(k for k in group if normalize(k)) for group in keywords)
         if any(not group for group in kws):
-            return "Every option needs at least one keyword viewers can type."
+            return M("poll.keyword_missing")
     owner: dict[str, int] = {}
     for index, group in enumerate(kws):
         for word in group:
             other = owner.setdefault(normalize(word), index)
             if other != index:
-                return (f"Keyword “{word}” would vote for both “{labels[other]}” and "
-                        f"“{labels[index]}”; give each option its own keywords.")
+                return M("poll.keyword_clash", word=word, first=labels[other], second=labels[index])
     if duration_s is not None and duration_s <= 0:
-        return "The poll duration must be positive (or none for a manual close)."
+        return M("poll.duration")
     return PollSpec(poll_id, question, labels, kws, duration_s, allow_change)
 
 
@@ -131,7 +132,7 @@ class PollEngine:
 
     def open(self, spec: PollSpec, source: ActionSource) -> Result:
         if self.is_open:
-            return refused("A poll is already running; close it before opening another.")
+            return refused("poll.running")
         self.spec, self.closed = spec, False
         self._opened_at = self.clock.monotonic()
         self._tally = [0] * len(spec.options)
@@ -144,11 +145,11 @@ class PollEngine:
             "backend": self.backend.name,
         }, source)
         hint = " / ".join(f"{k[0]}={l}" for l, k in zip(spec.options, spec.keywords))
-        return ok(f"Poll open: {spec.question} ({hint})")
+        return ok("poll.open", question=spec.question, hint=hint)
 
     def close(self, source: ActionSource) -> Result:
         if not self.is_open:
-            return refused("There is no poll running.")
+            return refused("poll.none")
         assert self.spec is not None
         self.closed = True
         self.backend.close(self.spec)
@@ -159,9 +160,9 @@ class PollEngine:
         self.outbox.emit(A.POLL_CLOSE, detail, source)
         best = max(merged)
         if best == 0:
-            return ok("Poll closed: no votes.")
+            return ok("poll.closed_empty")
         leaders = [l for l, n in zip(self.spec.options, merged) if n == best]
-        return ok(f"Poll closed: {' / '.join(leaders)} leads with {best} of {sum(merged)} votes.")
+        return ok("poll.closed", leaders=" / ".join(leaders), best=best, total=sum(merged))
 
     def _merged(self) -> tuple[list[int], tuple[tuple[str, tuple[int, ...]], ...]]:
         """Keyword votes plus every platform's own tally, and the per-source split (when >1 source)."""
@@ -178,7 +179,7 @@ class PollEngine:
         return merged, (("comments", tuple(self._tally)), *sources)
 
     def dismiss(self, source: ActionSource) -> Result:
-        result = self.close(source) if self.is_open else ok("Poll removed from the screen.")
+        result = self.close(source) if self.is_open else ok("poll.removed")
         self.spec = None
         return result
 

@@ -122,6 +122,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, a=aspect: self.app.overlays.set_aspect(a))
             group.addAction(action)
             self.aspect_actions[aspect] = action
+        # The audience's language can differ from the host's: overlays have their own.
+        lang_menu = self._view_menu.addMenu(pick("Overlay language (viewers)", "画面文字语言（观众）"))
+        lang_group = QActionGroup(self)
+        lang_group.setExclusive(True)
+        self.overlay_lang_actions: dict[str, QAction] = {}
+        for lang, label in (("zh", "中文"), ("en", "English")):
+            action = lang_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(self.app.overlays.language == lang)
+            action.triggered.connect(lambda _=False, l=lang: self.app.overlays.set_language(l))
+            lang_group.addAction(action)
+            self.overlay_lang_actions[lang] = action
         # Standing overlay elements (viewer count …) declare a toggle label; the menu lists them.
         self.element_actions: dict[str, QAction] = {}
         for name, element in self.app.overlays.elements.items():
