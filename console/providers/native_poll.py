@@ -47,7 +47,8 @@ class NativePollBackend:
 
     @staticmethod
     def supports(provider: Provider) -> bool:
-        return Capability.NATIVE_POLL in provider.capabilities and hasattr(provider, "poll_open")
+        return (Capability.NATIVE_POLL in provider.capabilities and hasattr(provider, "poll_open")
+                and bool(provider.ctx.setting("native_polls", True)))
 
     @property
     def name(self) -> str:
