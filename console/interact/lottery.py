@@ -106,13 +106,13 @@ class LotteryEngine:
     def start(self, keyword: str, window_s: float, winners: int, rules: LotteryRules,
               source: ActionSource) -> Result:
         if self.phase in ("open", "closed"):
-            return refused("A lottery is already running; draw or stop it first.")
+            return refused("lottery.running")
         if not normalize(keyword):
-            return refused("The lottery needs an entry keyword viewers can type, e.g. 抽奖 or 扣1.")
+            return refused("lottery.keyword")
         if window_s <= 0:
-            return refused("The entry window must be longer than zero seconds.")
+            return refused("lottery.window")
         if not 1 <= winners <= MAX_WINNERS:
-            return refused(f"Choose between 1 and {MAX_WINNERS} winners.")
+            return refused("lottery.winners", max=MAX_WINNERS)
         self.draw_id = self.outbox.new_id("draw")
         self.phase, self.keyword, self.window_s = "open", keyword.strip(), float(window_s)
         self.winner_count, self.rules = int(winners), rules
@@ -126,8 +126,7 @@ class LotteryEngine:
             "winners": self.winner_count, "commitment": self._commitment,
             "rules": rules.to_detail(), "algorithm": "live-console-draw-v1",
         }, source)
-        return ok(f"Lottery open: comment “{self.keyword}” to enter ({window_s:g} s). "
-                  f"Proof code {self._commitment[:12]}…")
+        return ok("lottery.open", keyword=self.keyword, seconds=f"{window_s:g}", proof=self._commitment[:12])
 
     def remaining_s(self) -> float | None:
         if self.phase != "open":
@@ -166,21 +165,20 @@ class LotteryEngine:
 
     def close_entries(self, source: ActionSource) -> Result:
         if self.phase != "open":
-            return refused("Lottery entries are not open.")
+            return refused("lottery.not_open")
         self.phase = "closed"
         frozen = freeze_entrants(self._entrants)
         self.outbox.emit(A.LOTTERY_CLOSE, {"draw_id": self.draw_id, "entrants": frozen}, source)
-        return ok(f"Lottery entries closed: {len(frozen)} entrant(s).")
+        return ok("lottery.closed", count=len(frozen))
 
     # -- drawing -------------------------------------------------------------------------------
     def draw(self, source: ActionSource) -> Result:
         if self.phase == "open":
             self.close_entries(source)
         if self.phase != "closed":
-            return refused("There is no closed lottery to draw." if self.phase != "drawn"
-                           else "This lottery is already drawn; use reroll for another winner.")
+            return refused("lottery.nothing_to_draw" if self.phase != "drawn" else "lottery.already_drawn")
         if not self._entrants:
-            return refused("Nobody entered this lottery, so there is no one to draw.")
+            return refused("lottery.nobody")
         self._sequence = DrawSequence(self._seed, list(self._entrants))
         self._winners = self._sequence.take(self.winner_count)
         self.phase = "drawn"
@@ -188,27 +186,27 @@ class LotteryEngine:
             "draw_id": self.draw_id, "winners": list(self._winners), "seed": self._seed.hex(),
         }, source)
         names = ", ".join(self._entrants[w] for w in self._winners)
-        short = "" if len(self._winners) == self.winner_count else \
-            f" (only {len(self._winners)} entrant(s) for {self.winner_count} prizes)"
-        return ok(f"Winner(s): {names}{short}")
+        if len(self._winners) == self.winner_count:
+            return ok("lottery.winners_drawn", names=names)
+        return ok("lottery.winners_short", names=names, count=len(self._winners), prizes=self.winner_count)
 
     def reroll(self, count: int, source: ActionSource) -> Result:
         if self.phase != "drawn" or self._sequence is None:
-            return refused("Draw the lottery before rerolling.")
+            return refused("lottery.reroll_first")
         if count < 1:
-            return refused("Reroll at least one winner.")
+            return refused("lottery.reroll_count")
         extra = self._sequence.take(count)
         if not extra:
-            return refused("Everyone who entered has already won; there is no one left to draw.")
+            return refused("lottery.reroll_nobody")
         self._winners.extend(extra)
         self.outbox.emit(A.LOTTERY_REROLL, {"draw_id": self.draw_id, "winners": extra}, source)
-        return ok(f"Rerolled: {', '.join(self._entrants[w] for w in extra)}")
+        return ok("lottery.rerolled", names=", ".join(self._entrants[w] for w in extra))
 
     def dismiss(self, source: ActionSource) -> Result:
         if self.phase == "open":
             self.close_entries(source)
         self.phase, self.draw_id = "idle", None
-        return ok("Lottery removed from the screen.")
+        return ok("lottery.removed")
 
     # -- reading -------------------------------------------------------------------------------
     @property
