@@ -95,6 +95,7 @@ class ConsoleApp:
             self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language)
+        self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
                             if options.show else None)
 
