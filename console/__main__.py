@@ -13,11 +13,13 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "tryon": ("console.cli.tryon_cmd", "render a still image with products applied"),
     "verify-draw": ("console.cli.verify_draw", "recompute a lottery draw from a session log"),
+    "classify": ("console.cli.classify_cmd", "intents and sentiment of comments, one JSON line each"),
 }
 BENCHES: dict[str, tuple[str, str]] = {
     "startup": ("console.cli.bench_startup", "time to first camera frame vs bare imports"),
     "video": ("console.cli.bench_video", "try-on pipeline fps vs bare FaceLandmarker"),
     "events": ("console.cli.bench_events", "demo audience → hub → SQLite throughput"),
+    "classify": ("console.cli.bench_classify", "comment classifier throughput on one core"),
 }
 
 
@@ -26,6 +28,8 @@ def _command_parser(prog: str, table: dict[str, tuple[str, str]], name: str) -> 
     parser = argparse.ArgumentParser(prog=f"{prog} {name}", description=help_text)
     module = importlib.import_module(module_name)
     module.add_arguments(parser)
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.set_defaults(_run=module.run)
     return parser
 
@@ -38,6 +42,11 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and not {"-v", "--verbose"} & set(sys.argv[1:]):
+        # This process is ours (not a test calling main([...])): keep native chatter off stderr.
+        from console.native_logs import silence_native_chatter
+
+        silence_native_chatter()
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "live-console"
     if argv and argv[0] in COMMANDS:

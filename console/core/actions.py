@@ -12,7 +12,10 @@ TRYON_ON_AIR = "tryon.on_air"
 # Polls. open: {"poll_id", "question", "options": [{"label", "keywords": [str]}], "duration_s"}
 POLL_OPEN = "poll.open"
 POLL_VOTE = "poll.vote"  # {"poll_id", "viewer_id", "option": int}
-POLL_CLOSE = "poll.close"  # {"poll_id", "tally": [int, ...]}
+POLL_CLOSE = "poll.close"  # {"poll_id", "tally": [int, ...], "by_platform"?: {source: [int, ...]}}
+# The same poll run natively on a platform: {"poll_id", "platform", "state": "open"|"closed"|"failed",
+# "remote_id", "tally": [int, ...], "message"} (tallies as the platform counted them).
+POLL_NATIVE = "poll.native"
 
 # Lottery (commit-reveal). open: {"draw_id", "keyword", "window_s", "winners", "commitment"}
 LOTTERY_OPEN = "lottery.open"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from console.core import actions as A
+from console.messages import M
 from console.core.events import ActionSource, Comment, Event, Segment, Viewer
 
 from .draw import DrawSequence, commitment, entrants_digest, freeze_entrants, new_seed
@@ -125,13 +126,13 @@ class LotteryEngine:
     def start(self, keyword: str, window_s: float, winners: int, rules: LotteryRules,
               source: ActionSource) -> Result:
         if self.phase in ("open", "closed"):
-            return refused("A lottery is already running; draw or stop it first.")
+            return refused("lottery.running")
         if not normalize(keyword):
-            return refused("The lottery needs an entry keyword viewers can type, e.g. 抽奖 or 扣1.")
+            return refused("lottery.keyword")
         if window_s <= 0:
-            return refused("The entry window must be longer than zero seconds.")
+            return refused("lottery.window")
         if not 1 <= winners <= MAX_WINNERS:
-            return refused(f"Choose between 1 and {MAX_WINNERS} winners.")
+            return refused("lottery.winners", max=MAX_WINNERS)
         self.draw_id = self.outbox.new_id("draw")
         self.phase, self.keyword, self.window_s = "open", keyword.strip(), float(window_s)
         self.winner_count, self.rules = int(winners), rules
@@ -146,13 +147,8 @@ class LotteryEngine:
             "winners": self.winner_count, "commitment": self._commitment,
             "rules": rules.to_detail(), "algorithm": "live-console-draw-v1",
         }, source)
-        result = ok(f"Lottery open: comment “{self.keyword}” to enter ({window_s:g} s). "
-                    f"Proof code {self._commitment[:12]}…")
-        if not kept:
-            result = Result(True, result.message, warning=(
-                "No OS keyring to keep the secret seed in: if the console crashes before the draw, "
-                "this lottery will be void."))
-        return result
+        return ok("lottery.open", keyword=self.keyword, seconds=f"{window_s:g}", proof=self._commitment[:12],
+                  warning=None if kept else M("lottery.no_keyring"))
 
     def remaining_s(self) -> float | None:
         if self.phase != "open":
@@ -199,7 +195,7 @@ class LotteryEngine:
 
     def close_entries(self, source: ActionSource) -> Result:
         if self.phase != "open":
-            return refused("Lottery entries are not open.")
+            return refused("lottery.not_open")
         self.phase = "closed"
         frozen = freeze_entrants(self._entrants)
         # Count and hash of the frozen list go on air: a viewer can later check a published
@@ -208,17 +204,16 @@ class LotteryEngine:
         self.outbox.emit(A.LOTTERY_CLOSE, {"draw_id": self.draw_id, "entrants": frozen,
                                            "entrant_count": len(frozen), "entrants_sha256": self._digest},
                          source)
-        return ok(f"Lottery entries closed: {len(frozen)} entrant(s), list hash {self._digest[:12]}.")
+        return ok("lottery.closed_hash", count=len(frozen), digest=self._digest[:12])
 
     # -- drawing -------------------------------------------------------------------------------
     def draw(self, source: ActionSource) -> Result:
         if self.phase == "open":
             self.close_entries(source)
         if self.phase != "closed":
-            return refused("There is no closed lottery to draw." if self.phase != "drawn"
-                           else "This lottery is already drawn; use reroll for another winner.")
+            return refused("lottery.nothing_to_draw" if self.phase != "drawn" else "lottery.already_drawn")
         if not self._entrants:
-            return refused("Nobody entered this lottery, so there is no one to draw.")
+            return refused("lottery.nobody")
         self._sequence = DrawSequence(self._seed, list(self._entrants))
         self._winners = self._sequence.take(self.winner_count)
         self.phase = "drawn"
@@ -231,36 +226,36 @@ class LotteryEngine:
         self.outbox.emit(A.LOTTERY_DRAW, detail, source)
         self.vault.forget(self.draw_id)
         names = ", ".join(self._entrants[w] for w in self._winners)
-        short = "" if len(self._winners) == self.winner_count else \
-            f" (only {len(self._winners)} entrant(s) for {self.winner_count} prizes)"
-        return ok(f"Winner(s): {names}{short}")
+        if len(self._winners) == self.winner_count:
+            return ok("lottery.winners_drawn", names=names)
+        return ok("lottery.winners_short", names=names, count=len(self._winners), prizes=self.winner_count)
 
     def reroll(self, count: int, source: ActionSource) -> Result:
         if self.phase != "drawn" or self._sequence is None:
-            return refused("Draw the lottery before rerolling.")
+            return refused("lottery.reroll_first")
         if count < 1:
-            return refused("Reroll at least one winner.")
+            return refused("lottery.reroll_count")
         extra = self._sequence.take(count)
         if not extra:
-            return refused("Everyone who entered has already won; there is no one left to draw.")
+            return refused("lottery.reroll_nobody")
         self._winners.extend(extra)
         self.outbox.emit(A.LOTTERY_REROLL, {"draw_id": self.draw_id, "winners": extra}, source)
-        return ok(f"Rerolled: {', '.join(self._entrants[w] for w in extra)}")
+        return ok("lottery.rerolled", names=", ".join(self._entrants[w] for w in extra))
 
     def dismiss(self, source: ActionSource) -> Result:
         if self.phase == "open":
             self.close_entries(source)
         self.phase, self.draw_id, self.void_reason = "idle", None, None
-        return ok("Lottery removed from the screen.")
+        return ok("lottery.removed")
 
     def void(self, reason: str, source: ActionSource = ActionSource.SYSTEM) -> Result:
         """Call the lottery off, with the reason logged and shown on air (never redrawn silently)."""
         if self.draw_id is None or self.phase in ("idle", "drawn", "void"):
-            return refused("There is no open lottery to void.")
+            return refused("lottery.nothing_to_void")
         self.outbox.emit(A.LOTTERY_VOID, {"draw_id": self.draw_id, "reason": reason}, source)
         self.vault.forget(self.draw_id)
         self.phase, self.void_reason = "void", reason
-        return ok(f"Lottery void: {reason}")
+        return ok("lottery.void", reason=reason)
 
     def restore(self, actions: Sequence[Mapping[str, Any]], comments: Sequence[Mapping[str, Any]],
                 first_seen: Mapping[str, float]) -> Result | None:

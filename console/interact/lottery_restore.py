@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from console.core import actions as A
 from console.core.events import ActionSource, Viewer
+from console.messages import M
 
 from .draw import entrants_digest, freeze_entrants
 from .results import Result, ok
@@ -70,9 +71,7 @@ def restore_lottery(engine, actions: Sequence[Mapping[str, Any]], comments: Sequ
     if seed is None or hashlib.sha256(seed).hexdigest() != engine._commitment:
         engine._seed = b""
         engine.phase = "closed" if closed else "open"
-        why = ("the console stopped before the draw and the secret seed could not be recovered, "
-               "so no fair draw is possible")
-        return engine.void(why, ActionSource.SYSTEM)
+        return engine.void(M("lottery.void_seed_lost").text(), ActionSource.SYSTEM)
     engine._seed = seed
 
     if closed is not None:
@@ -91,5 +90,4 @@ def restore_lottery(engine, actions: Sequence[Mapping[str, Any]], comments: Sequ
             engine._decide(viewer, c.get("msg_id"), text, rules_detail,
                            lambda ts=ts, vid=str(vid): max(0.0, ts - first_seen.get(vid, ts)), recovered=True)
         engine.close_entries(ActionSource.SYSTEM)
-    return ok(f"Recovered the lottery “{engine.keyword}” after a restart: "
-              f"{len(engine._entrants)} entrant(s), entries closed. Draw when ready.")
+    return ok("lottery.recovered", keyword=engine.keyword, count=len(engine._entrants))

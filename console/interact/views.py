@@ -19,6 +19,15 @@ class PollView:
     remaining_s: float | None
     """None when the poll has no timer (manual close)."""
     closed: bool
+    by_platform: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """Where the votes came from on a multistream: ("comments", …), ("twitch", …), ("youtube", …);
+    empty when there is only one source. The UI shows it on hover."""
+
+    def breakdown(self) -> str:
+        """One line per source for a tooltip: "twitch: A 3 · B 5"."""
+        labels = [label for label, _ in self.options]
+        return "\n".join(f"{src}: " + " · ".join(f"{l} {n}" for l, n in zip(labels, votes))
+                         for src, votes in self.by_platform)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ def start_lottery(ix, keyword: str, *, window_s: float = 60, winners: int = 1,
     try:
         parsed = rules if isinstance(rules, LotteryRules) else LotteryRules.from_mapping(rules)
     except (ValueError, TypeError) as exc:
-        return refused(f"Lottery rules not understood: {exc}")
+        return refused("lottery.rules", error=str(exc))
     parsed = LotteryRules(parsed.followers_only, parsed.min_watch_s, parsed.high_value_only,
                           parsed.blocked | frozenset(ix.blocked))
     return ix.guarded("lottery", [keyword], override_lint,
