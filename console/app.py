@@ -105,6 +105,7 @@ class ConsoleApp:
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
+        self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
                             if options.show else None)
 

@@ -35,7 +35,7 @@ class LotteryView:
     draw_id: str
     keyword: str
     phase: str
-    """"open" | "closed" | "drawn"."""
+    """"open" | "closed" | "drawn" | "void"."""
     remaining_s: float | None
     entrants: int
     winners: tuple[str, ...]
@@ -44,6 +44,12 @@ class LotteryView:
     """SHA-256 hex of the secret seed, published when entries open."""
     seed: str | None
     """The seed in hex, revealed only once winners are drawn."""
+    entrants_hash: str | None = None
+    """SHA-256 hex of the frozen entrant list (from close on), shown on air with the count."""
+    chain_head: str | None = None
+    """"#seq hash" of the session log at the draw, shown on air."""
+    void_reason: str | None = None
+    """Set when the lottery was called off (phase "void"); shown on air."""
 
 
 @dataclass(frozen=True, slots=True)
