@@ -25,6 +25,7 @@ from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
 from console.output.manager import OutputManager
 from console.output.registry import OutputContext
+from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
@@ -95,8 +96,16 @@ class ConsoleApp:
             self.catalog = Catalog([])
         for problem in self.catalog.problems:
             self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
+        self._native_seq = 0
+        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
+        self.poll_backend = NativePollBackend(
+            self.platforms.providers, record=self._log_native_poll,
+            on_change=lambda: self.interactions.changed.emit()) if any(
+            NativePollBackend.supports(p) for p in self.platforms.providers) else None
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
-                                         language=lambda: self.overlays.language)
+                                         language=lambda: self.overlays.language,
+                                         poll_backend=self.poll_backend)
+        self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
                             if options.show else None)
 
@@ -126,6 +135,16 @@ class ConsoleApp:
         # Program frames out (push, virtual camera, …): registered modules in console/output.
         self.outputs = OutputManager(OutputContext(program=self.pipeline.program, note=self._note))
         self._stopped = False
+
+    def _log_native_poll(self, detail: dict) -> None:
+        """A native poll step (opened on Twitch, tallies at close, refused): logged; refusals shown."""
+        self._native_seq += 1
+        self.hub.publish(Action(platform=detail["platform"], msg_id=f"poll-native-{self._native_seq}-{self.clock.now():.3f}",
+                                ts=self.clock.now(), name=actions.POLL_NATIVE, source=ActionSource.ENGINE,
+                                detail=detail))
+        if detail.get("state") == "failed" and detail.get("message"):
+            self._note(pick(f"{detail['platform']} poll: {detail['message']}",
+                            f"{detail['platform']} 投票：{detail['message']}"))
 
     # -- notices from any thread ------------------------------------------------------------
     def _note(self, message: str) -> None:

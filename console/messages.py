@@ -77,6 +77,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "所有参与者都已中奖，没有人可以再抽。"),
     "lottery.rerolled": ("Rerolled: {names}", "补抽中奖者：{names}"),
     "lottery.removed": ("Lottery removed from the screen.", "抽奖已从画面移除。"),
+    "lottery.closed_hash": ("Lottery entries closed: {count} entrant(s), list hash {digest}.",
+                            "抽奖报名截止：{count} 人参与，名单哈希 {digest}。"),
+    "lottery.no_keyring": ("No OS keyring to keep the secret seed in: if the console crashes before the draw, "
+                           "this lottery will be void.",
+                           "系统钥匙串不可用，无法保存抽奖密钥：若开奖前控制台崩溃，本次抽奖将作废。"),
+    "lottery.nothing_to_void": ("There is no open lottery to void.", "没有可作废的抽奖。"),
+    "lottery.void": ("Lottery void: {reason}", "抽奖作废：{reason}"),
+    "lottery.recovered": ("Recovered the lottery “{keyword}” after a restart: {count} entrant(s), entries closed. "
+                          "Draw when ready.", "重启后已恢复抽奖“{keyword}”：{count} 人参与，报名已截止，可以开奖。"),
+    "lottery.void_seed_lost": ("the console stopped before the draw and the secret seed could not be recovered, "
+                               "so no fair draw is possible",
+                               "开奖前控制台中断，抽奖密钥无法恢复，无法公平开奖"),
     # -- coupons --------------------------------------------------------------------------------
     "coupon.sku": ("{sku} is not in the product catalog; a coupon can only be for a product in it.",
                    "{sku} 不在商品目录中；优惠券只能用于目录里的商品。"),

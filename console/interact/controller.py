@@ -69,6 +69,8 @@ class Interactions:
         self._started = self.clock.monotonic()
         self._viewers: int | None = None
         self.blocked: set[str] = set()
+        self.chain_head: Callable[[], tuple[int, str] | None] = lambda: None
+        """The session log's newest (seq, hash) on disk; the app points it at the store."""
         self.notices: deque[Result] = deque(maxlen=50)
         """Results that arrived later (a shop answering); newest last, for the UI to show."""
 
@@ -110,10 +112,15 @@ class Interactions:
             self.changed.emit()  # a broken panel is logged by Signal and never stops the engines
 
     def run(self, op: Callable[[], Result]) -> Result:
-        """Run an engine operation under the lock, then publish what it recorded."""
-        with self._lock:
-            result = op()
-        self._flush(result.ok)
+        """Run an engine operation under the lock, then publish what it recorded.
+
+        Both inside the hub's delivery order (hub.ordered()), so no audience batch is delivered
+        between a state change (lottery open/close) and the record of it.
+        """
+        with self.hub.ordered():
+            with self._lock:
+                result = op()
+            self._flush(result.ok)
         return result
 
     def watch_time(self, viewer: Viewer) -> float:
@@ -162,6 +169,10 @@ class Interactions:
         hits = self.lint.check(*texts)
         if hits and not override_lint:
             return refused(describe(hits), tuple(h.term for h in hits))
+        with self.hub.ordered():
+            return self._guarded(kind, texts, hits, op, call_to_action)
+
+    def _guarded(self, kind, texts, hits, op, call_to_action) -> Result:
         with self._lock:
             result = op()
             if result.ok and hits:
@@ -213,11 +224,12 @@ class Interactions:
             return refused("preset.bad", label=preset.label_en, error=str(exc))
 
     def tick(self) -> list[Result]:
-        with self._lock:
-            results = [r for tick in self._tickers for r in tick()]
-            # A countdown on air changes what panels show every second without any event.
-            counting = any(k.timed and self.engines[k.name].view() is not None for k in self.kinds)
-        self._flush(bool(results) or counting)
+        with self.hub.ordered():
+            with self._lock:
+                results = [r for tick in self._tickers for r in tick()]
+                # A countdown on air changes what panels show every second without any event.
+                counting = any(k.timed and self.engines[k.name].view() is not None for k in self.kinds)
+            self._flush(bool(results) or counting)
         return results
 
     def snapshot(self) -> OverlayState:

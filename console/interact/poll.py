@@ -2,8 +2,10 @@
 
 The engine keeps the rules (one vote each, first vote counts unless changes are allowed, nothing
 after close); a `PollBackend` turns platform traffic into votes. The local backend reads comment
-keywords; a native backend (Twitch/YouTube polls through their provider) would report votes from
-the platform instead, and the same poll runs there.
+keywords. A native backend (console/providers/native_poll.py) runs the same poll as a Twitch /
+YouTube poll too: those platforms count their own votes and report only tallies, which the backend
+hands back through `tallies()`; the engine adds them to the keyword votes for the overlay and keeps
+them apart per source for the breakdown on hover.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from console.messages import M, Message
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from console.core import actions as A
 from console.core.events import ActionSource, Comment, Event, Viewer
@@ -44,6 +46,12 @@ class PollBackend(Protocol):
 
     def close(self, spec: PollSpec) -> None: ...
 
+    def tallies(self) -> Mapping[str, Sequence[int]]:
+        """Votes counted by platforms themselves (native polls), per platform; {} for none."""
+
+    def finished(self) -> bool:
+        """True when every place the poll runs has closed it (a platform ended it early)."""
+
 
 class KeywordPollBackend:
     """Votes are comments whose whole text is one option's keyword ("1", "A", "二", the name)."""
@@ -68,6 +76,12 @@ class KeywordPollBackend:
 
     def close(self, spec: PollSpec) -> None:
         self._lookup = []
+
+    def tallies(self) -> Mapping[str, Sequence[int]]:
+        return {}
+
+    def finished(self) -> bool:
+        return False
 
 
 def build_spec(poll_id: str, question: str, options: Sequence[str],
@@ -139,12 +153,30 @@ class PollEngine:
         assert self.spec is not None
         self.closed = True
         self.backend.close(self.spec)
-        self.outbox.emit(A.POLL_CLOSE, {"poll_id": self.spec.poll_id, "tally": list(self._tally)}, source)
-        best = max(self._tally)
+        merged, sources = self._merged()
+        detail = {"poll_id": self.spec.poll_id, "tally": merged}
+        if sources:
+            detail["by_platform"] = {src: list(v) for src, v in sources}
+        self.outbox.emit(A.POLL_CLOSE, detail, source)
+        best = max(merged)
         if best == 0:
             return ok("poll.closed_empty")
-        leaders = [l for l, n in zip(self.spec.options, self._tally) if n == best]
-        return ok("poll.closed", leaders=" / ".join(leaders), best=best, total=sum(self._tally))
+        leaders = [l for l, n in zip(self.spec.options, merged) if n == best]
+        return ok("poll.closed", leaders=" / ".join(leaders), best=best, total=sum(merged))
+
+    def _merged(self) -> tuple[list[int], tuple[tuple[str, tuple[int, ...]], ...]]:
+        """Keyword votes plus every platform's own tally, and the per-source split (when >1 source)."""
+        native = self.backend.tallies()
+        n = len(self._tally)
+        merged = list(self._tally)
+        sources: list[tuple[str, tuple[int, ...]]] = []
+        for platform, votes in native.items():
+            row = tuple((list(votes) + [0] * n)[:n])
+            sources.append((platform, row))
+            merged = [a + b for a, b in zip(merged, row)]
+        if not sources:
+            return merged, ()
+        return merged, (("comments", tuple(self._tally)), *sources)
 
     def dismiss(self, source: ActionSource) -> Result:
         result = self.close(source) if self.is_open else ok("poll.removed")
@@ -157,7 +189,7 @@ class PollEngine:
         return max(0.0, self.spec.duration_s - (self.clock.monotonic() - self._opened_at))
 
     def tick(self) -> list[Result]:
-        if self.is_open and self.remaining_s() == 0.0:
+        if self.is_open and (self.remaining_s() == 0.0 or self.backend.finished()):
             return [self.close(ActionSource.ENGINE)]
         return []
 
@@ -185,16 +217,18 @@ class PollEngine:
         return changed
 
     def tally(self) -> list[int]:
-        return list(self._tally)
+        return self._merged()[0]
 
     def view(self) -> PollView | None:
         if self.spec is None:
             return None
+        merged, sources = self._merged()
         return PollView(
             poll_id=self.spec.poll_id,
             question=self.spec.question,
-            options=tuple(zip(self.spec.options, self._tally)),
-            total=sum(self._tally),
+            options=tuple(zip(self.spec.options, merged)),
+            total=sum(merged),
             remaining_s=None if self.closed else self.remaining_s(),
             closed=self.closed,
+            by_platform=sources,
         )

@@ -18,6 +18,7 @@ from console.video.capture import DEMO, list_devices
 
 from .comments_dock import CommentsPanel
 from .comments_model import CommentsModel
+from .output_actions import OutputActions
 from .status_bar import ConsoleStatusBar
 from .taskman import run_in_background
 from .video_view import VideoView
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
         self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
         self._build_output_menu()
+        self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
@@ -201,4 +203,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
         self.save_layout()
+        self.output_actions.close()
         super().closeEvent(event)
