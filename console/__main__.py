@@ -13,11 +13,13 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "tryon": ("console.cli.tryon_cmd", "render a still image with products applied"),
     "verify-draw": ("console.cli.verify_draw", "recompute a lottery draw from a session log"),
+    "classify": ("console.cli.classify_cmd", "intents and sentiment of comments, one JSON line each"),
 }
 BENCHES: dict[str, tuple[str, str]] = {
     "startup": ("console.cli.bench_startup", "time to first camera frame vs bare imports"),
     "video": ("console.cli.bench_video", "try-on pipeline fps vs bare FaceLandmarker"),
     "events": ("console.cli.bench_events", "demo audience → hub → SQLite throughput"),
+    "classify": ("console.cli.bench_classify", "comment classifier throughput on one core"),
 }
 
 

@@ -8,10 +8,7 @@ pipeline.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import logging
-import queue
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,7 +28,9 @@ from console.output.registry import OutputContext
 from console.providers.runner import PlatformRunner
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
-from console.video.capture import DEMO, CameraError, CameraStatus, CaptureThread, parse_source, webcam_available
+from console.runloop import RunLoop
+from console.video.camera import Camera
+from console.video.capture import CameraStatus
 from console.video.frames import Frame, LatestSlot
 from console.video.overlays.compositor import OverlayCompositor
 from console.video.pipeline import VideoPipeline
@@ -40,7 +39,6 @@ from console.video.tryon.controller import TryOnController
 from console.video.tryon.processor import TryOnProcessor
 
 log = logging.getLogger(__name__)
-TICK_S = 0.25
 
 
 @dataclass(slots=True)
@@ -59,14 +57,6 @@ class AppOptions:
     rate: float | None = None
 
 
-def resolve_camera(spec: str) -> str | int:
-    """"auto" means the webcam when there is one, else the demo camera (so a host without a
-    camera, a CI machine or a rehearsal laptop still sees a face to try products on)."""
-    if spec == "auto":
-        return 0 if webcam_available(0) else DEMO
-    return parse_source(spec)
-
-
 class ConsoleApp:
     def __init__(self, options: AppOptions) -> None:
         self.options = options
@@ -75,8 +65,6 @@ class ConsoleApp:
         self.clock = SystemClock()
         self.hub = SessionHub()
         self.notices: list[str] = list(self.settings.problems)
-        self._system_notes: queue.SimpleQueue[Action] = queue.SimpleQueue()
-        self._listeners: list[Callable[[], None]] = []
 
         names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
         rate = options.rate if options.rate is not None else self.settings.demo_rate
@@ -110,15 +98,11 @@ class ConsoleApp:
         self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
                             if options.show else None)
 
+        self.runloop = RunLoop(self._tick_engines, self.clock, self.platforms)
         self.capture_slot: LatestSlot[Frame] = LatestSlot()
-        camera_spec = options.camera or self.settings.camera
-        try:
-            self.camera_source = resolve_camera(camera_spec)
-        except CameraError as exc:
-            self._note(f"{exc} Showing the demo camera instead.")
-            self.camera_source = DEMO
-        self.camera_status = CameraStatus("starting", str(self.camera_source))
-        self.capture = self._new_capture(self.camera_source)
+        self.camera = Camera(options.camera or self.settings.camera, self.capture_slot, self._note,
+                             width=self.settings.width, height=self.settings.height)
+        self.camera.status_changed.connect(lambda status: self.runloop.on_loop(self._log_camera_status, status))
         self.pipeline = VideoPipeline(self.capture_slot, on_error=self._on_video_error)
         try:
             self.tryon: TryOnController | None = TryOnController(self.hub, self.catalog)
@@ -147,20 +131,18 @@ class ConsoleApp:
         self.notices.append(message)
 
     def add_listener(self, fn: Callable[[], None]) -> None:
-        self._listeners.append(fn)
+        """`fn()` after every tick (4×/s) on the loop thread."""
+        self.runloop.ticked.connect(fn)
 
-    def _on_camera_status(self, status: CameraStatus) -> None:
-        self.camera_status = status
-        self._system_notes.put(
-            Action(
-                platform=self.provider.platform,
-                msg_id=f"camera-{self.clock.monotonic():.6f}",
-                ts=self.clock.now(),
-                name=actions.CAMERA_STATUS,
-                source=ActionSource.SYSTEM,
-                detail={"state": status.state, "source": status.source, "message": status.message},
-            )
-        )
+    @property
+    def camera_status(self) -> CameraStatus:
+        return self.camera.status
+
+    def _log_camera_status(self, status: CameraStatus) -> None:
+        self.hub.publish(Action(
+            platform=self.provider.platform, msg_id=f"camera-{self.clock.monotonic():.6f}", ts=self.clock.now(),
+            name=actions.CAMERA_STATUS, source=ActionSource.SYSTEM,
+            detail={"state": status.state, "source": status.source, "message": status.message}))
 
     def _on_platform_status(self, status) -> None:
         # The video, engines and log keep running without the platform; the host is told why.
@@ -172,84 +154,27 @@ class ConsoleApp:
             self._note(pick(f"Video stage '{stage}' failed: {message}", f"视频处理“{stage}”出错：{message}"))
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def _new_capture(self, source: str | int) -> CaptureThread:
-        return CaptureThread(
-            source, self.capture_slot, self._on_camera_status, width=self.settings.width, height=self.settings.height
-        )
-
-    def _camera_allowed(self, source: str | int) -> bool:
-        """macOS asks the host once for camera access; it must be asked on the main thread
-        before OpenCV opens the device. Demo and file sources need no permission."""
-        if not isinstance(source, int):
-            return True
-        from console.platform_macos import SETTINGS_HINT_EN, SETTINGS_HINT_ZH, request_camera_access
-
-        if request_camera_access():
-            return True
-        self._note(pick(f"Camera access is not allowed. {SETTINGS_HINT_EN} Showing the demo camera meanwhile.",
-                        f"没有摄像头权限。{SETTINGS_HINT_ZH} 暂时显示演示摄像头。"))
-        return False
-
     def start_video(self) -> None:
-        if not self._camera_allowed(self.camera_source):
-            self.camera_source = DEMO
-            self.capture = self._new_capture(DEMO)
-        self.capture.start()
+        self.camera.start()
         self.pipeline.start()
 
-    def switch_camera(self, spec: str | int) -> None:
-        """Change the camera source; the pipeline keeps running and picks up the new frames."""
-        try:
-            source = parse_source(spec)
-        except CameraError as exc:
-            self._note(str(exc))
-            return
-        if not self._camera_allowed(source):
-            return
-        self.capture.stop()
-        self.camera_source = source
-        self.capture = self._new_capture(source)
-        self.capture.start()
+    def switch_camera(self, spec: str | int) -> bool:
+        """Change the camera source without waiting for the old one to close."""
+        return self.camera.switch(spec)
 
-    def _drain_system_notes(self) -> None:
-        batch = []
-        while True:
-            try:
-                batch.append(self._system_notes.get_nowait())
-            except queue.Empty:
-                break
-        if batch:
-            self.hub.publish_batch(batch)
-
-    def tick(self) -> None:
-        """Periodic work on the loop thread (4×/s)."""
-        self._drain_system_notes()
+    def _tick_engines(self) -> None:
         # The show runner ticks the engines too; without a show they tick on their own.
         if self.show_runner is not None:
             self.show_runner.tick()
         else:
             self.interactions.tick()
-        for fn in self._listeners:
-            fn()
+
+    def tick(self) -> None:
+        """Periodic work on the loop thread (4×/s): see console/runloop.py."""
+        self.runloop.tick()
 
     async def run(self, quit_after: float | None = None, stop: asyncio.Event | None = None) -> None:
-        """Run the platform and the periodic tick until `stop` is set or `quit_after` passes."""
-        stop = stop or asyncio.Event()
-        # Startup objects never die; freezing them keeps full GC passes (and loop stalls under a
-        # 50k events/s load) short.
-        gc.freeze()
-        self.platforms.start()
-        deadline = None if quit_after is None else self.clock.monotonic() + quit_after
-        try:
-            while not stop.is_set():
-                self.tick()
-                if deadline is not None and self.clock.monotonic() >= deadline:
-                    break
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(stop.wait(), TICK_S)
-        finally:
-            await self.platforms.stop()
-            self.tick()
+        await self.runloop.run(quit_after, stop)
 
     def shutdown(self) -> None:
         """Stop video, flush the log. Idempotent."""
@@ -258,8 +183,8 @@ class ConsoleApp:
         self._stopped = True
         self.outputs.stop_all()
         self.pipeline.stop()
-        self.capture.stop()
-        self._drain_system_notes()
+        self.camera.stop()
+        self.runloop.drain_pending()
         self.interactions.close()
         self.store.end_session()
         self.store.close()

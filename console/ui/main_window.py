@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QRunnable, Signal, QObject
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea, QWidget
 
@@ -19,11 +19,8 @@ from console.video.capture import DEMO, list_devices
 from .comments_dock import CommentsPanel
 from .comments_model import CommentsModel
 from .status_bar import ConsoleStatusBar
+from .taskman import run_in_background
 from .video_view import VideoView
-
-
-class _DeviceProbe(QObject):
-    sig_found = Signal(list)
 
 
 def _scrollable(widget: QWidget) -> QScrollArea:
@@ -159,18 +156,10 @@ class MainWindow(QMainWindow):
         open_file.setShortcut(QKeySequence("Ctrl+O"))
         open_file.triggered.connect(self._open_video_file)
         self._camera_menu.addSeparator()
-        self._probe = _DeviceProbe(self)
-        self._probe.sig_found.connect(self._show_devices)
 
     def _probe_devices(self) -> None:
         # Opening devices can take seconds on some systems: never on the UI thread.
-        probe = self._probe
-
-        class _Job(QRunnable):
-            def run(self) -> None:
-                probe.sig_found.emit(list_devices())
-
-        QThreadPool.globalInstance().start(_Job())
+        run_in_background(list_devices, on_done=self._show_devices)
 
     def _show_devices(self, indices: list) -> None:
         for action in self._device_actions:

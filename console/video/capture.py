@@ -145,6 +145,10 @@ class CaptureThread(threading.Thread):
         self.frames = 0
         self.status = CameraStatus("starting", describe(source))
 
+    def request_stop(self) -> None:
+        """Stop reading soon, without waiting (the caller may join later, elsewhere)."""
+        self._stop_event.set()
+
     def stop(self, timeout: float = 2.0) -> None:
         self._stop_event.set()
         if self.is_alive():
