@@ -4,18 +4,16 @@ prefix directory and config, in the foreground (`daemon off`), on a free port.
 
 Optional: every publish is recorded to `<prefix>/rec/*.flv` (what the server received, for exact
 duration and keyframe checks), and an `on_publish` check against a set of accepted stream keys —
-answered by a tiny HTTP server in this process, the way real nginx-rtmp ingests validate keys.
+answered by the same nginx's HTTP side (403 for any other key), the way nginx-rtmp ingests
+validate keys.
 """
 
 from __future__ import annotations
 
-import http.server
 import shutil
 import socket
 import subprocess
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 MODULE_PATHS = ("/usr/lib/nginx/modules/ngx_rtmp_module.so", "/usr/local/lib/nginx/modules/ngx_rtmp_module.so")
@@ -44,20 +42,6 @@ def available() -> str | None:
     return None
 
 
-class _KeyCheck(http.server.BaseHTTPRequestHandler):
-    accepted: set[str] = set()
-
-    def do_POST(self) -> None:  # noqa: N802 — http.server API
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-        name = urllib.parse.parse_qs(body).get("name", [""])[0]
-        self.send_response(200 if name in self.accepted else 403)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 class RtmpServer:
     def __init__(self, prefix: Path, *, port: int | None = None, record: bool = False,
                  accepted_keys: set[str] | None = None) -> None:
@@ -69,7 +53,7 @@ class RtmpServer:
         self.record = record
         self.accepted_keys = accepted_keys
         self._proc: subprocess.Popen | None = None
-        self._http: http.server.HTTPServer | None = None
+        self.http_port = free_port() if accepted_keys is not None else None
         (self.prefix / "logs").mkdir(parents=True, exist_ok=True)
         (self.prefix / "rec").mkdir(exist_ok=True)
 
@@ -84,8 +68,19 @@ class RtmpServer:
         extra = ""
         if self.record:
             extra += f"record all; record_path {self.prefix / 'rec'}; record_unique on;\n"
-        if self._http is not None:
-            extra += f"on_publish http://127.0.0.1:{self._http.server_address[1]}/publish;\n"
+        http = ""
+        if self.accepted_keys is not None:
+            extra += f"notify_method get; on_publish http://127.0.0.1:{self.http_port}/publish;\n"
+            keys = " ".join(f'"{k}" 1;' for k in sorted(self.accepted_keys))
+            http = f"""
+http {{
+    access_log off;
+    map $arg_name $key_ok {{ default 0; {keys} }}
+    server {{
+        listen 127.0.0.1:{self.http_port};
+        location /publish {{ if ($key_ok = 0) {{ return 403; }} return 200; }}
+    }}
+}}"""
         return f"""
 daemon off;
 master_process on;
@@ -105,13 +100,10 @@ rtmp {{
         }}
     }}
 }}
+{http}
 """
 
     def start(self, timeout: float = 20.0) -> "RtmpServer":
-        if self.accepted_keys is not None and self._http is None:
-            handler = type("KeyCheck", (_KeyCheck,), {"accepted": self.accepted_keys})
-            self._http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            threading.Thread(target=self._http.serve_forever, daemon=True).start()
         conf = self.prefix / "nginx.conf"
         conf.write_text(self._config())
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -151,10 +143,6 @@ rtmp {{
 
     def close(self) -> None:
         self.stop()
-        if self._http is not None:
-            self._http.shutdown()
-            self._http.server_close()
-            self._http = None
 
     def __enter__(self) -> "RtmpServer":
         return self.start()

@@ -59,6 +59,8 @@ class PushOutput:
             raise PushConfigError(pick("No push destination: add one with --push URL or [[push.destinations]] in the settings.",
                                        "没有推流地址：请用 --push URL 或在设置的 [[push.destinations]] 中添加。"))
         self._encoder_pref = str(section.get("encoder", "auto"))
+        x264 = section.get("x264_preset")
+        self._x264_preset = x264 if isinstance(x264, str) and x264 else None
         queue_s = section.get("queue_seconds", 3)
         self._queue_s = float(queue_s) if isinstance(queue_s, (int, float)) and queue_s > 0 else 3.0
         self._audio_source = audio if audio is not None else open_audio(
@@ -82,7 +84,8 @@ class PushOutput:
             encoder = self.encoders.get(dest.preset)
             if encoder is None:
                 encoder = self.encoders[dest.preset] = FormatEncoder(
-                    dest.preset, encoder=self._encoder_pref, audio=self._tee.reader(), t0=t0)
+                    dest.preset, encoder=self._encoder_pref, audio=self._tee.reader(), t0=t0,
+                    x264_preset=self._x264_preset)
             kwargs = {"policy": self._policy_factory()} if self._policy_factory else {}
             sender = Sender(dest, encoder, queue_seconds=self._queue_s, on_change=self._on_change,
                             connect_timeout_s=self._connect_timeout_s, **kwargs)

@@ -74,6 +74,8 @@ class Sender:
         self._stop = threading.Event()
         self.state = "starting"
         self.message = ""
+        self.last_error = ""
+        """The latest failure in words (kept after the state moves on)."""
         self.reconnects = 0
         self.connects = 0
         self.sent_video = 0
@@ -148,7 +150,7 @@ class Sender:
             except Exception as exc:  # noqa: BLE001 — every failure means: tell, wait, retry
                 if self._stop.is_set():
                     break
-                message = explain(exc, self.dest, was_live)
+                message = self.last_error = explain(exc, self.dest, was_live)
                 log.warning("push %s (%s): %s", self.dest.name, self.dest.safe_url, type(exc).__name__)
                 self.policy.disconnected()
                 delay = self.policy.next_delay()
