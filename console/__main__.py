@@ -28,6 +28,8 @@ def _command_parser(prog: str, table: dict[str, tuple[str, str]], name: str) -> 
     parser = argparse.ArgumentParser(prog=f"{prog} {name}", description=help_text)
     module = importlib.import_module(module_name)
     module.add_arguments(parser)
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.set_defaults(_run=module.run)
     return parser
 
@@ -40,6 +42,11 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and not {"-v", "--verbose"} & set(sys.argv[1:]):
+        # This process is ours (not a test calling main([...])): keep native chatter off stderr.
+        from console.native_logs import silence_native_chatter
+
+        silence_native_chatter()
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "live-console"
     if argv and argv[0] in COMMANDS:

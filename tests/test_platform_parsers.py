@@ -58,3 +58,57 @@ def test_twitch_parser_never_raises_on_random_json(value):
 @given(st.binary(max_size=200))
 def test_twitch_parser_never_raises_on_bytes(data):
     events_from_notification(parse_frame(data))
+
+
+# -- YouTube ----------------------------------------------------------------------------------
+from console.providers.youtube.parse import parse_error, parse_page  # noqa: E402
+
+YT_PAGE = {"kind": "youtube#liveChatMessageListResponse", "nextPageToken": "GOD", "pollingIntervalMillis": 2500,
+           "items": [{"id": "a1", "snippet": {"type": "superChatEvent", "publishedAt": "2026-12-03T09:00:00.5+00:00",
+                                              "superChatDetails": {"amountMicros": "1990000", "currency": "USD",
+                                                                   "amountDisplayString": "$1.99",
+                                                                   "userComment": "yes!", "tier": 1}},
+                      "authorDetails": {"channelId": "UCa", "displayName": "Ann"}},
+                     {"id": "e", "snippet": {"type": "chatEndedEvent"}}]}
+
+yt_like = st.fixed_dictionaries({
+    "nextPageToken": json_values, "pollingIntervalMillis": json_values, "offlineAt": json_values,
+    "activePollItem": json_values,
+    "items": st.lists(st.fixed_dictionaries({"id": json_values, "snippet": st.fixed_dictionaries({
+        "type": st.sampled_from(["textMessageEvent", "superChatEvent", "superStickerEvent", "newSponsorEvent",
+                                 "memberMilestoneChatEvent", "membershipGiftingEvent", "pollEvent",
+                                 "chatEndedEvent"]) | json_values,
+        "publishedAt": json_values, "textMessageDetails": json_values, "superChatDetails": json_values,
+        "superStickerDetails": json_values, "pollDetails": json_values, "memberMilestoneChatDetails": json_values,
+        "membershipGiftingDetails": json_values}), "authorDetails": json_values}), max_size=4)})
+
+
+def test_youtube_super_chat_page():
+    page = parse_page(YT_PAGE)
+    assert page.next_page_token == "GOD" and page.polling_ms == 2500 and page.ended
+    comment, gift = page.events
+    assert isinstance(comment, Comment) and comment.text == "yes!" and comment.viewer.name == "Ann"
+    assert isinstance(gift, Gift) and gift.value == 1.99 and gift.msg_id == "a1:superchat"
+
+
+def test_youtube_error_reasons():
+    body = {"error": {"code": 403, "message": "The live chat is no longer live.",
+                      "errors": [{"domain": "youtube.liveChat", "reason": "liveChatEnded"}]}}
+    assert parse_error(403, json.dumps(body)).reason == "liveChatEnded"
+    assert parse_error(500, b"<html>").reason == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(json_values, yt_like))
+def test_youtube_parser_never_raises_on_random_json(value):
+    page = parse_page(json.dumps(value))
+    for ev in page.events:
+        assert ev.platform == "youtube"
+    parse_error(403, value if isinstance(value, dict) else {})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_youtube_parser_never_raises_on_bytes(data):
+    parse_page(data)
+    parse_error(400, data)

@@ -39,12 +39,22 @@ def test_tryon_command_refuses_clearly(tmp_path, portrait_path, capsys):
 
 
 def test_bench_video_prints_figures(capsys):
-    rc = main(["bench", "video", "--frames", "12", "--size", "640x360", "--json"])
+    rc = main(["bench", "video", "--frames", "12", "--latency-frames", "6", "--size", "640x360", "--json"])
     assert rc == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["pipeline"]["frames"] == 12 and figures["pipeline"]["fps"] > 0
-    assert figures["bare_full_frame"]["fps"] > 0 and figures["ratio"] > 0
-    stages = figures["stage_median_ms"]
-    for key in ("capture", "inference.face", "render.lipstick", "render.glasses", "render.earrings", "view_conversion"):
+    pipes = figures["pipelines"]
+    for name in ("every_overlap", "every_sequential", "shipped_moving", "shipped_still"):
+        assert pipes[name]["frames"] == 12 and pipes[name]["fps"] > 0 and pipes[name]["tryon_error"] == ""
+    # Every-frame runs really ran the landmarker on every frame; the shipped one rests on a still head.
+    assert pipes["every_overlap"]["face_inference_share"] == 1.0
+    assert pipes["every_sequential"]["face_inference_share"] == 1.0
+    assert figures["bare"]["bare_moving"]["fps"] > 0 and figures["ratio_every_frame_inference"] > 0
+    assert figures["ratio_still_head"] > 0 and figures["ratio_every_frame_inference_sequential"] > 0
+    # The moving source moves more than the still one (the point of having it).
+    motion = figures["head_motion"]
+    assert motion["moving"]["px_per_frame"] > 2 * motion["still"]["px_per_frame"]
+    assert pipes["every_overlap"]["latency_ms_at_30fps"]["frames"] == 6
+    stages = pipes["every_overlap"]["stage_median_ms"]
+    for key in ("inference.face", "render.lipstick", "render.glasses", "render.earrings", "overlays", "view_conversion"):
         assert key in stages
-    assert figures["rss_mb"]["start"] > 0 and figures["tryon_error"] == ""
+    assert figures["rss_mb"]["start"] > 0

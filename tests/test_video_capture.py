@@ -159,3 +159,67 @@ def test_pipeline_runs_processors_on_worker_and_survives_a_failing_one():
     stats = pipe.stats()
     assert stats.processed == pipe.processed and "stamp" in stats.stage_ms
     assert pipe.processed + stats.dropped_capture >= 1
+
+
+class _TwoStage:
+    """Tracks on one thread, renders on another: records where and with what."""
+
+    name = "two"
+
+    def __init__(self):
+        self.track_threads, self.render_threads = set(), set()
+        self.pairs = []
+        self.closed_on = None
+
+    def track(self, image, ts_ms):
+        self.track_threads.add(threading.current_thread().name)
+        return ("tracked", int(image[0, 0, 0]), ts_ms)
+
+    def render(self, image, ts_ms, tracked):
+        self.render_threads.add(threading.current_thread().name)
+        self.pairs.append((int(image[0, 0, 0]), ts_ms, tracked))
+        return image
+
+    def process(self, image, ts_ms):  # for one-thread use
+        return self.render(image, ts_ms, self.track(image, ts_ms))
+
+    def close(self):
+        self.closed_on = threading.current_thread().name
+
+
+class _FailingTrack(_TwoStage):
+    name = "failing"
+
+    def track(self, image, ts_ms):
+        raise RuntimeError("model gone")
+
+
+@pytest.mark.parametrize("overlap", [True, False])
+def test_overlapped_stages_render_each_frame_with_its_own_tracking(overlap):
+    from console.video.frames import Frame
+
+    capture = LatestSlot()
+    two, failing = _TwoStage(), _FailingTrack()
+    errors = []
+    pipe = VideoPipeline(capture, [two, failing], on_error=lambda n, m: errors.append((n, m)), overlap=overlap)
+    seen = []
+    pipe.program.connect(lambda frame: seen.append(frame.index))
+    pipe.start()
+    try:
+        for i in range(1, 31):
+            image = np.zeros((4, 4, 3), np.uint8)
+            image[0, 0, 0] = i
+            capture.put(Frame(image, i, i / 30))
+            assert capture.wait_empty(timeout=20)  # never drop: every frame goes through
+        assert _wait(lambda: len(seen) == 30, timeout=20)
+    finally:
+        pipe.stop()
+    # Rendered in order, each with the tracking of its own frame (never a neighbour's).
+    assert seen == list(range(1, 31))
+    assert [p[0] for p in two.pairs] == list(range(1, 31))
+    assert all(tracked == ("tracked", value, ts) for value, ts, tracked in two.pairs)
+    assert two.track_threads == {"video-pipeline"}
+    assert two.render_threads == ({"video-render"} if overlap else {"video-pipeline"})
+    assert two.closed_on == "video-pipeline"  # closed where its models live, after rendering ended
+    # A failing track stage: reported once, its render skipped, the others carry on.
+    assert errors == [("failing.track", "model gone")] and failing.pairs == []

@@ -29,8 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--push", action="append", metavar="URL",
                         help="go live: push the program to this RTMP/SRT address (repeatable; the stream key may end the URL "
                              "or come from the keyring / LIVE_CONSOLE_PUSH_KEY); headless starts at once, the window on Go live")
+    parser.add_argument("--virtual-camera", action="store_true",
+                        help="send the program to the virtual camera (OBS Virtual Camera / v4l2loopback) from the start")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more, and show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.add_argument("--print-first-frame", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -50,6 +52,7 @@ def _options(args: argparse.Namespace):
         show=args.show,
         rate=args.rate,
         push=args.push,
+        virtual_camera=args.virtual_camera,
     )
 
 

@@ -1,12 +1,19 @@
-"""`live-console bench video`: try-on pipeline fps against the bare FaceLandmarker, same frames.
+"""`live-console bench video`: the video pipeline's fps against the bare FaceLandmarker.
 
-Frames (demo camera or a video file) are generated before any timing, so capture cost is its own
-figure. Then (a) the bare FaceLandmarker runs on them — on the full frame, and on the face window
-our tracker uses (BlazeFace does not find a face under ~25% of the frame width at all, so on a
-wide shot the full-frame run is fast only because it finds nothing) — and (b) the full try-on
-pipeline with the given items plus the conversion to the view (BGR→RGB, QImage-ready). Printed:
-fps for each, their ratio, per-stage medians, frames over the 30 fps budget (each makes the
-capture slot drop a frame) and RSS at start and end, for memory flatness over long runs.
+Two sources, both generated before any timing (capture cost is its own figure): a *moving head*
+(the demo camera at a talking host's tempo, or `--camera FILE`) and the demo camera's *still
+head* (a host listening). Runs, each with its own landmarker:
+
+  (a)  the bare FaceLandmarker: BGR→RGB + detect_for_video, back to back on one thread
+  (b)  the app's VideoPipeline (its threads, try-on + overlays + view conversion), landmarker on
+       every frame, stages overlapped (track frame N+1 while frame N is rendered) — the headline
+  (b−) the same with the stages one after the other on one thread (the previous design)
+  (c)  the app as shipped (the landmarker rests on a still head) on both sources
+
+The runs alternate in blocks of frames within one process, so the noise of a shared machine
+falls on all of them alike. The pipeline is fed as fast as it takes frames (never starved,
+nothing dropped). Then (b) and (b−) are fed at a camera's 30 fps for capture→program latency.
+Ratios are fps(run)/fps(a) on the same source.
 """
 
 from __future__ import annotations
@@ -24,13 +31,17 @@ import numpy as np
 DEFAULT_SKUS = ["LIP-001", "GLASS-001", "EAR-001"]
 POOL = 90
 """Distinct frames kept in memory; played forwards then backwards so motion stays continuous."""
+BLOCK = 30
+"""Frames per run before the next run takes its turn."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--frames", type=int, default=300, help="frames through each run (default 300)")
+    parser.add_argument("--latency-frames", type=int, default=150,
+                        help="frames fed at 30 fps to each overlapped/sequential pipeline for latency (default 150)")
     parser.add_argument("--size", default="1280x720", help="frame size WxH (default 1280x720)")
     parser.add_argument("--sku", action="append", default=None, help=f"products on air (default {' '.join(DEFAULT_SKUS)})")
-    parser.add_argument("--camera", type=Path, default=None, help="video file instead of the demo camera")
+    parser.add_argument("--camera", type=Path, default=None, help="video file as the moving-head source instead of the demo camera")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
@@ -45,34 +56,37 @@ def rss_mb() -> float:
         return peak / (2**20 if sys.platform == "darwin" else 2**10)
 
 
-def _frames(args, width: int, height: int) -> tuple[list[np.ndarray], list[float]]:
+def _file_frames(path: Path, width: int, height: int) -> tuple[list[np.ndarray], list[float]]:
     import cv2
 
     pool, capture_ms = [], []
-    if args.camera:
-        cap = cv2.VideoCapture(str(args.camera))
-        if not cap.isOpened():
-            raise SystemExit(f"bench video: cannot open the video file {args.camera}")
-        while len(pool) < POOL:
-            t = time.perf_counter()
-            ok, frame = cap.read()
-            if not ok:
-                break
-            if frame.shape[:2] != (height, width):
-                frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
-            capture_ms.append((time.perf_counter() - t) * 1000)
-            pool.append(frame)
-        cap.release()
-        if not pool:
-            raise SystemExit(f"bench video: no frames could be read from {args.camera}")
-    else:
-        from console.video.demo_camera import DemoCamera
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise SystemExit(f"bench video: cannot open the video file {path}")
+    while len(pool) < POOL:
+        t = time.perf_counter()
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if frame.shape[:2] != (height, width):
+            frame = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+        capture_ms.append((time.perf_counter() - t) * 1000)
+        pool.append(frame)
+    cap.release()
+    if not pool:
+        raise SystemExit(f"bench video: no frames could be read from {path}")
+    return pool, capture_ms
 
-        cam = DemoCamera(width=width, height=height, seed=0)
-        for i in range(POOL):
-            t = time.perf_counter()
-            pool.append(cam.read(i / 30.0))
-            capture_ms.append((time.perf_counter() - t) * 1000)
+
+def _demo_frames(width: int, height: int, tempo: float) -> tuple[list[np.ndarray], list[float]]:
+    from console.video.demo_camera import DemoCamera
+
+    cam = DemoCamera(width=width, height=height, seed=0, tempo=tempo)
+    pool, capture_ms = [], []
+    for i in range(POOL):
+        t = time.perf_counter()
+        pool.append(cam.read(i / 30.0))
+        capture_ms.append((time.perf_counter() - t) * 1000)
     return pool, capture_ms
 
 
@@ -81,33 +95,33 @@ def _order(n_pool: int, frames: int) -> list[int]:
     return [cycle[i % len(cycle)] for i in range(frames)]
 
 
-def _bare(pool, order, window=None) -> dict:
+def head_motion(pool: list[np.ndarray], order: list[int]) -> dict:
+    """How much the head moves per frame (median landmark displacement), untimed."""
     import cv2
 
     from console.video.tryon.tasks import create, mp_image
 
     task = create("face")
-    times, found = [], 0
+    prev, moves, widths = None, [], []
     try:
-        for i, k in enumerate(order):
+        for i, k in enumerate(order[: min(len(order), 2 * POOL)]):
             frame = pool[k]
-            t = time.perf_counter()
-            if window is None:
-                rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
-            else:
-                x, y, w, h = window
-                rgb = cv2.cvtColor(frame[y : y + h, x : x + w], cv2.COLOR_BGR2RGB)
-            result = task.detect_for_video(mp_image(rgb), i * 33 + 1)
-            times.append((time.perf_counter() - t) * 1000)
-            found += bool(result.face_landmarks)
+            h, w = frame.shape[:2]
+            result = task.detect_for_video(mp_image(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)), i * 33 + 1)
+            if not result.face_landmarks:
+                prev = None
+                continue
+            pts = np.array([(p.x * w, p.y * h) for p in result.face_landmarks[0]], np.float32)
+            if prev is not None:
+                moves.append(float(np.median(np.linalg.norm(pts - prev, axis=1))))
+                widths.append(float(np.ptp(pts[:, 0])))
+            prev = pts
     finally:
         task.close()
-    total = sum(times) / 1000
-    return {"fps": len(times) / total, "median_ms": float(np.median(times)), "faces_found": found, "frames": len(times)}
-
-
-def _over_budget(times_ms: list[float], budget_ms: float = 1000 / 30) -> int:
-    return int(sum(max(0, math.ceil(t / budget_ms) - 1) for t in times_ms))
+    px = float(np.median(moves)) if moves else 0.0
+    width = float(np.median(widths)) if widths else 0.0
+    return {"px_per_frame": round(px, 2), "face_width_px": round(width, 1),
+            "fraction_of_face_width": round(px / width, 4) if width else 0.0}
 
 
 def _bench_overlays():
@@ -120,14 +134,16 @@ def _bench_overlays():
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    overlay_state = _bench_overlays()
-    import cv2
+def _over_budget(times_ms: list[float], budget_ms: float = 1000 / 30) -> int:
+    return int(sum(max(0, math.ceil(t / budget_ms) - 1) for t in times_ms))
 
+
+def run(args: argparse.Namespace) -> int:
+    from console.cli.bench_video_runs import BareRun, PipelineRun, ViewConversion, percentile
+    from console.video.demo_camera import TALKING
+    from console.video.overlays.compositor import OverlayCompositor
     from console.video.tryon.catalog import Catalog
     from console.video.tryon.controller import TryOnController
-    from console.video.tryon.face_tracker import FaceTracker
-    from console.video.overlays.compositor import OverlayCompositor
     from console.video.tryon.processor import TryOnProcessor
 
     try:
@@ -141,111 +157,162 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"bench video: unknown SKU {', '.join(unknown)}", file=sys.stderr)
         return 1
-    pool, capture_ms = _frames(args, width, height)
-    order = _order(len(pool), args.frames)
+    if args.frames < 1 or args.latency_frames < 0:
+        print("bench video: --frames must be ≥ 1 and --latency-frames ≥ 0", file=sys.stderr)
+        return 2
+    still, capture_ms = _demo_frames(width, height, 1.0)
+    if args.camera:
+        moving, _ = _file_frames(args.camera, width, height)
+        moving_name = str(args.camera)
+    else:
+        moving, _ = _demo_frames(width, height, TALKING)
+        moving_name = f"demo camera, talking host (tempo {TALKING:g})"
+    order_moving, order_still = _order(len(moving), args.frames), _order(len(still), args.frames)
+    motion = {"moving": head_motion(moving, order_moving), "still": head_motion(still, order_still)}
 
-    # The face window our tracker settles on (for the fair bare baseline).
-    tracker = FaceTracker()
-    for i in range(20):
-        tracker.update(pool[0], None, i * 33)
-    window = tracker._window
-    tracker.close()
+    controller = TryOnController(None, catalog)
+    for sku in skus:
+        controller.put_on(sku)
+    overlay_state = _bench_overlays()
 
-    bare_full = _bare(pool, order)
-    bare_window = _bare(pool, order, window) if window else None
+    def processors(skip_still: bool) -> list:
+        # Stage history is bounded (last 600 frames) so statistics do not blur the RSS figure.
+        return [lambda: TryOnProcessor(controller, history=600, skip_still=skip_still),
+                lambda: OverlayCompositor(lambda: overlay_state), ViewConversion]
 
-    def pipeline(skip_still: bool):
-        controller = TryOnController(None, catalog)
-        for sku in skus:
-            controller.put_on(sku)
-        # Stage history is a bounded window (last 600 frames) so the statistics themselves do not
-        # grow with the run and blur the memory-flatness figure.
-        proc = TryOnProcessor(controller, history=600, skip_still=skip_still)
-        overlays = OverlayCompositor(lambda: overlay_state)
-        for i in range(10):  # warm-up: model load, OpenCV tables
-            proc.process(pool[order[i % len(order)]].copy(), -1000 + i * 33)
-        proc.history.clear()
-        rss_start = rss_mb()
-        rss_marks = []
-        worker_ms, view_ms, found = np.empty(len(order)), np.empty(len(order)), 0
-        overlay_ms = np.empty(len(order))
-        for i, k in enumerate(order):
-            frame = pool[k].copy()  # the capture hands over a fresh buffer each frame
-            t0 = time.perf_counter()
-            out = proc.process(frame, i * 33)
-            t_overlay = time.perf_counter()
-            out = overlays.process(out, i * 33)
-            t1 = time.perf_counter()
-            overlay_ms[i] = (t1 - t_overlay) * 1000
-            view = cv2.cvtColor(out, cv2.COLOR_BGR2RGB)  # what the view wraps in a QImage
-            t2 = time.perf_counter()
-            del view
-            worker_ms[i] = (t2 - t0) * 1000
-            view_ms[i] = (t2 - t1) * 1000
-            found += proc.face_found
-            if (i + 1) % max(1, args.frames // 10) == 0:
-                rss_marks.append(round(rss_mb(), 1))
-        rss_end = rss_mb()
-        proc.close()
-        proc.overlay_median_ms = float(np.median(overlay_ms))
-        return proc, worker_ms, view_ms, found, rss_start, rss_end, rss_marks
-
-    every = pipeline(False)
-    every_fps = len(every[1]) / (sum(every[1]) / 1000)
-    proc, worker_ms, view_ms, found, rss_start, rss_end, rss_marks = pipeline(True)
-    pipeline_fps = len(worker_ms) / (sum(worker_ms) / 1000)
-    stages = {"capture": float(np.median(capture_ms))}
-    stages.update({k: round(v, 3) for k, v in proc.medians().items()})
-    stages["overlay"] = proc.overlay_median_ms
-    stages["view_conversion"] = float(np.median(view_ms))
-    stages["worker_total"] = float(np.median(worker_ms))
-    stages["worker_total_mean"] = float(np.mean(worker_ms))
-    baseline = bare_full if bare_full["faces_found"] >= 0.9 * bare_full["frames"] else (bare_window or bare_full)
-    figures = {
-        "frames": args.frames,
-        "size": f"{width}x{height}",
-        "source": str(args.camera) if args.camera else "demo camera",
-        "skus": skus,
-        "bare_full_frame": bare_full,
-        "bare_face_window": bare_window,
-        "face_window": list(window) if window else None,
-        "pipeline": {"fps": pipeline_fps, "faces_found": int(found), "frames": len(worker_ms),
-                     "face_inference_share": proc.face_inference_share},
-        "pipeline_every_frame_inference": {"fps": every_fps, "worker_median_ms": float(np.median(every[1])),
-                                           "stage_median_ms": {k: round(v, 3) for k, v in every[0].medians().items()}},
-        "ratio": pipeline_fps / baseline["fps"],
-        "ratio_every_frame_inference": every_fps / baseline["fps"],
-        "ratio_baseline": "full frame" if baseline is bare_full else "face window",
-        "stage_median_ms": {k: round(v, 3) for k, v in stages.items()},
-        "over_30fps_budget_drops": _over_budget(worker_ms.tolist()),
-        "rss_mb": {"start": round(rss_start, 1), "end": round(rss_end, 1), "marks": rss_marks},
-        "tryon_error": proc.error,
+    rss_start = rss_mb()
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
+    runs = {
+        "bare_moving": (BareRun(moving), order_moving),
+        "every_overlap": (PipelineRun(moving, processors(False), overlap=True), order_moving),
+        "every_sequential": (PipelineRun(moving, processors(False), overlap=False), order_moving),
+        "shipped_moving": (PipelineRun(moving, processors(True), overlap=True), order_moving),
+        "bare_still": (BareRun(still), order_still),
+        "shipped_still": (PipelineRun(still, processors(True), overlap=True), order_still),
     }
+    cpu: dict[str, float] = dict.fromkeys(runs, 0.0)
+    rss_marks = []
+    try:
+        for name, (r, order) in runs.items():  # warm-up: models load, OpenCV tables, caches
+            r.block(order[:10])
+            r.frames, r.seconds = 0, 0.0
+            if isinstance(r, PipelineRun):
+                r.worker_ms.clear()
+        rounds = math.ceil(args.frames / BLOCK)
+        for i in range(rounds):
+            for name, (r, order) in runs.items():
+                c0 = time.process_time()
+                r.block(order[i * BLOCK : (i + 1) * BLOCK])
+                cpu[name] += time.process_time() - c0
+            if (i + 1) % max(1, rounds // 10) == 0:
+                rss_marks.append(round(rss_mb(), 1))
+        overlap, sequential = runs["every_overlap"][0], runs["every_sequential"][0]
+        order_paced = _order(len(moving), args.latency_frames)
+        for i in range(math.ceil(args.latency_frames / BLOCK)):
+            chunk = order_paced[i * BLOCK : (i + 1) * BLOCK]
+            overlap.paced(chunk)
+            sequential.paced(chunk)
+        figures = _figures(args, runs, cpu, motion, capture_ms, skus, moving_name, (width, height),
+                           rss_start, rss_marks, percentile)
+    finally:
+        for r, _ in runs.values():
+            r.close()
+    figures["rss_mb"]["end"] = round(rss_mb(), 1)
+    figures["machine"] = {"cpus": os.cpu_count(),
+                          "load_average_1min": {"start": round(load_start[0], 2) if load_start else None,
+                                                "end": round(os.getloadavg()[0], 2) if load_start else None}}
     if args.json:
         print(json.dumps(figures, indent=2, ensure_ascii=False))
-        return 0
-    print(f"bench video — {figures['source']}, {figures['size']}, {args.frames} frames, items {' + '.join(skus)}")
-    print(f"  capture (demo camera render / file decode), median   {stages['capture']:.2f} ms")
-    print(f"  (a) bare FaceLandmarker, full frame     {bare_full['fps']:7.1f} fps  "
-          f"({bare_full['median_ms']:.2f} ms, face found in {bare_full['faces_found']}/{bare_full['frames']})")
-    if bare_window:
-        print(f"  (a) bare FaceLandmarker, face window    {bare_window['fps']:7.1f} fps  "
-              f"({bare_window['median_ms']:.2f} ms, face found in {bare_window['faces_found']}/{bare_window['frames']})")
-    print(f"  (b) full pipeline (try-on + overlays + view conversion)    {pipeline_fps:7.1f} fps  "
-          f"(face found in {found}/{len(worker_ms)})")
-    print(f"      face landmarker ran on {proc.face_inference_share:.0%} of frames (held on a still head)")
-    print(f"  (b') same, landmarker on every frame                              {every_fps:7.1f} fps")
-    print(f"  ratio (b)/(a {figures['ratio_baseline']}): {figures['ratio']:.3f}   (target ≥ 0.9); "
-          f"with every-frame inference (b')/(a): {figures['ratio_every_frame_inference']:.3f}")
-    every_stages = figures["pipeline_every_frame_inference"]["stage_median_ms"]
-    every_stages["worker_total"] = round(figures["pipeline_every_frame_inference"]["worker_median_ms"], 3)
-    every_stages["worker_total_mean"] = round(1000 / every_fps, 3)
-    print(f"  per-stage medians (ms; last 600 frames):  {'(b)':>8} {'(b)every':>9}")
-    for key, value in stages.items():
-        other = every_stages.get(key)
-        print(f"    {key:<38} {value:7.3f} {'' if other is None else f'{other:9.3f}'}")
-    print(f"  frames over the 30 fps budget (drops they cause): {figures['over_30fps_budget_drops']}")
-    print(f"  RSS: start {rss_start:.1f} MB, end {rss_end:.1f} MB; along the run {rss_marks}")
-    if proc.error:
-        print(f"  try-on error: {proc.error}")
+    else:
+        _print(figures)
     return 0
+
+
+def _figures(args, runs, cpu, motion, capture_ms, skus, moving_name, size, rss_start, rss_marks, percentile) -> dict:
+    r = {name: run for name, (run, _) in runs.items()}
+
+    def pipe(name: str, bare: str) -> dict:
+        run = r[name]
+        tryon = run.processor("tryon")
+        stages = {k: round(v, 3) for k, v in (tryon.medians() if tryon else {}).items()}
+        stages.update({k: round(v, 3) for k, v in run.pipeline.stats().stage_ms.items() if k != "tryon"})
+        out = {"fps": round(run.fps, 1), "ratio": round(run.fps / r[bare].fps, 3) if r[bare].fps else 0.0,
+               "frames": run.frames, "cores_used": round(cpu[name] / run.seconds, 2) if run.seconds else 0.0,
+               "face_inference_share": round(tryon.face_inference_share, 3) if tryon else 0.0,
+               "faces_found": tryon.face_found if tryon else False,
+               "worker_median_ms": round(float(np.median(run.worker_ms)), 3) if run.worker_ms else 0.0,
+               "over_30fps_budget_drops": _over_budget(run.worker_ms) if not run.pipeline.overlap else None,
+               "stage_median_ms": stages, "tryon_error": tryon.error if tryon else "missing"}
+        if run.latency_ms:
+            out["latency_ms_at_30fps"] = {"p50": round(percentile(run.latency_ms, 50), 2),
+                                          "p99": round(percentile(run.latency_ms, 99), 2),
+                                          "frames": len(run.latency_ms)}
+        return out
+
+    bare = {name: {**r[name].figures(), "cores_used": round(cpu[name] / r[name].seconds, 2)}
+            for name in ("bare_moving", "bare_still")}
+    every, seq = pipe("every_overlap", "bare_moving"), pipe("every_sequential", "bare_moving")
+    lat_o, lat_s = every.get("latency_ms_at_30fps", {}), seq.get("latency_ms_at_30fps", {})
+    return {
+        "frames": args.frames, "block": BLOCK, "size": f"{size[0]}x{size[1]}", "skus": skus,
+        "sources": {"moving": moving_name, "still": "demo camera, still head (tempo 1)"},
+        "head_motion": motion,
+        "capture_median_ms": round(float(np.median(capture_ms)), 3),
+        "ratio_every_frame_inference": every["ratio"],
+        "ratio_every_frame_inference_sequential": seq["ratio"],
+        "ratio_still_head": pipe("shipped_still", "bare_still")["ratio"],
+        "added_latency_ms_p50": round(lat_o.get("p50", 0.0) - lat_s.get("p50", 0.0), 2) if lat_o else None,
+        "bare": bare,
+        "pipelines": {"every_overlap": every, "every_sequential": seq,
+                      "shipped_moving": pipe("shipped_moving", "bare_moving"),
+                      "shipped_still": pipe("shipped_still", "bare_still")},
+        "rss_mb": {"start": round(rss_start, 1), "marks": rss_marks},
+    }
+
+
+def _print(f: dict) -> None:
+    p, b = f["pipelines"], f["bare"]
+    m = f["head_motion"]
+    print(f"bench video — {f['size']}, {f['frames']} frames per run in blocks of {f['block']}, runs interleaved; "
+          f"items {' + '.join(f['skus'])}")
+    print(f"  moving head: {f['sources']['moving']}: {m['moving']['px_per_frame']} px/frame "
+          f"({m['moving']['fraction_of_face_width']:.2%} of the face width)")
+    print(f"  still head:  {f['sources']['still']}: {m['still']['px_per_frame']} px/frame "
+          f"({m['still']['fraction_of_face_width']:.2%})")
+    print(f"  capture (demo camera render), median {f['capture_median_ms']:.2f} ms")
+    print(f"  {'run':<58} {'fps':>7} {'ratio':>6} {'cores':>6}  landmarker ran on")
+    rows = [
+        ("(a) bare FaceLandmarker, moving head", b["bare_moving"], None),
+        ("(b) pipeline, every frame, stages overlapped, moving", p["every_overlap"], "bare"),
+        ("(b-) pipeline, every frame, one thread (before), moving", p["every_sequential"], "bare"),
+        ("(c) pipeline as shipped (rests on a still head), moving", p["shipped_moving"], "bare"),
+        ("(a) bare FaceLandmarker, still head", b["bare_still"], None),
+        ("(c) pipeline as shipped, still head", p["shipped_still"], "bare"),
+    ]
+    for label, row, _ in rows:
+        ratio = f"{row['ratio']:6.3f}" if "ratio" in row else "      "
+        share = f"{row['face_inference_share']:.0%} of frames" if "face_inference_share" in row else \
+            f"(face found {row['faces_found']}/{row['frames']})"
+        print(f"  {label:<58} {row['fps']:7.1f} {ratio} {row['cores_used']:6.2f}  {share}")
+    print(f"  ratio_every_frame_inference (b)/(a): {f['ratio_every_frame_inference']:.3f}   (goal ≥ 0.9); "
+          f"before (b-)/(a): {f['ratio_every_frame_inference_sequential']:.3f}; still head (c)/(a): {f['ratio_still_head']:.3f}")
+    lo, ls = p["every_overlap"].get("latency_ms_at_30fps"), p["every_sequential"].get("latency_ms_at_30fps")
+    if lo and ls:
+        print(f"  capture→program latency at 30 fps (ms): overlapped p50 {lo['p50']:.1f} p99 {lo['p99']:.1f}; "
+              f"one thread p50 {ls['p50']:.1f} p99 {ls['p99']:.1f}; added p50 {f['added_latency_ms_p50']:+.1f}")
+    cols = ("every_overlap", "every_sequential", "shipped_still")
+    keys = []
+    for c in cols:
+        keys += [k for k in p[c]["stage_median_ms"] if k not in keys]
+    print(f"  per-stage medians (ms):  {'(b)':>35} {'(b-)':>8} {'(c)still':>9}")
+    for k in keys:
+        vals = [p[c]["stage_median_ms"].get(k) for c in cols]
+        print(f"    {k:<45} " + " ".join("       -" if v is None else f"{v:8.3f}" for v in vals))
+    print(f"  one-thread frames over the 30 fps budget (drops they cause): {p['every_sequential']['over_30fps_budget_drops']}")
+    load = f["machine"]["load_average_1min"]
+    print(f"  machine: {f['machine']['cpus']} CPUs, load average (1 min) {load['start']} at start, {load['end']} at end "
+          f"(other work shares these CPUs)")
+    print(f"  RSS: start {f['rss_mb']['start']:.1f} MB, end {f['rss_mb']['end']:.1f} MB; along the run {f['rss_mb']['marks']}")
+    errors = {c: p[c]["tryon_error"] for c in p if p[c]["tryon_error"]}
+    if errors:
+        print(f"  try-on errors: {errors}")

@@ -11,6 +11,7 @@ files take is the one exercised on every new database.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Callable
 
 import sqlite_utils
@@ -120,7 +121,50 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["session_id", "kind"], index_name="events_session_kind")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v0_to_v1, _v1_to_v2]
+def _v2_to_v3(db: sqlite_utils.Database) -> None:
+    """Full-text search over comments (console/store/search.py).
+
+    An FTS5 table keyed by events.id, filled by a trigger as comments are inserted, so the writer
+    needs no change. The trigram tokenizer matches inside Chinese text, which has no spaces
+    ("多少钱" inside "这个多少钱"); an SQLite too old for it falls back to unicode61.
+    """
+    try:
+        db.execute("CREATE VIRTUAL TABLE comments_fts USING fts5(text, tokenize='trigram')")
+    except sqlite3.OperationalError:
+        db.execute("CREATE VIRTUAL TABLE comments_fts USING fts5(text)")
+    db.execute(
+        "CREATE TRIGGER events_comment_fts AFTER INSERT ON events WHEN new.kind = 'comment' BEGIN"
+        " INSERT INTO comments_fts(rowid, text) VALUES (new.id, json_extract(new.payload, '$.text'));"
+        " END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_comment_fts_delete AFTER DELETE ON events WHEN old.kind = 'comment' BEGIN"
+        " DELETE FROM comments_fts WHERE rowid = old.id;"
+        " END"
+    )
+    db.execute(
+        "INSERT INTO comments_fts(rowid, text) SELECT id, json_extract(payload, '$.text') FROM events"
+        " WHERE kind = 'comment' AND json_valid(payload)"
+    )
+
+
+def _v3_to_v4(db: sqlite_utils.Database) -> None:
+    """The hash chain (store/chain.py) and interrupted sessions.
+
+    `seq` orders a session's events and actions together (the log's own order); `prev_hash` and
+    `hash` chain them. Rows written before v4 keep NULLs: they were never chained and verify-draw
+    says so instead of pretending. `interrupted_at` is the time of the last record of a session
+    that was never ended (the app crashed or was killed); set when the next start finds it.
+    """
+    for table in ("events", "actions"):
+        db[table].add_column("seq", int)
+        db[table].add_column("prev_hash", bytes)
+        db[table].add_column("hash", bytes)
+        db[table].create_index(["session_id", "seq"], index_name=f"{table}_session_seq")
+    db["sessions"].add_column("interrupted_at", float)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
 """MIGRATIONS[n] takes a database from version n to n + 1. Only ever append."""
 
 CURRENT_VERSION = len(MIGRATIONS)

@@ -19,6 +19,11 @@ from console.resources import resource
 PORTRAIT = resource("media", "astronaut.png")
 
 
+TALKING = 6.0
+"""`tempo` of a talking host: the head roll peaks ~9°/s and the head travels ~1.5 px/frame at
+720p, 30 fps — well above the tracker's still-head threshold."""
+
+
 class DemoCameraError(RuntimeError):
     pass
 
@@ -48,6 +53,7 @@ class DemoCamera:
         seed: int = 0,
         portrait: Path | None = None,
         motion: float = 1.0,
+        tempo: float = 1.0,
     ) -> None:
         path = portrait or PORTRAIT
         image = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -55,6 +61,9 @@ class DemoCamera:
             raise DemoCameraError(f"The demo camera's portrait is missing or unreadable: {path}")
         self.width, self.height = width, height
         self.motion = motion
+        self.tempo = tempo
+        """Speed of the head motion: 1 is a host listening (slow drift); TALKING is a host
+        talking — nods and turns several times faster, so face tracking runs on every frame."""
         self._scene = _studio_scene(image, width, height)
         rng = np.random.default_rng(seed)
         self._phases = rng.uniform(0, 2 * math.pi, size=8)
@@ -63,6 +72,7 @@ class DemoCamera:
     def pose_at(self, t: float) -> tuple[float, float, float, float, float]:
         """(roll degrees, dx px, dy px, scale, yaw fraction) at time t seconds."""
         p, m = self._phases, self.motion
+        t = t * self.tempo
         roll = m * (4.0 * math.sin(0.31 * t + p[0]) + 1.5 * math.sin(0.87 * t + p[1]))
         dx = m * self.width * (0.012 * math.sin(0.23 * t + p[2]) + 0.005 * math.sin(0.71 * t + p[3]))
         dy = m * self.height * (0.010 * math.sin(0.41 * t + p[4]))

@@ -68,7 +68,13 @@ class LatestSlot(Generic[T]):
             item, self._item = self._item, None
             if item is not None:
                 self.delivered += 1
+                self._cond.notify_all()  # for wait_empty()
             return item
+
+    def wait_empty(self, timeout: float | None = None) -> bool:
+        """Wait until the item was taken (a source that must not drop: `bench video`)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._item is None or self._closed, timeout)
 
     def poll(self) -> T | None:
         """The newest item if there is one, without waiting (for the UI timer)."""

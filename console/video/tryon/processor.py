@@ -1,9 +1,12 @@
 """TryOnProcessor: the FrameProcessor the video worker calls for every frame.
 
-Per frame: read the controller's snapshot, run only the trackers the worn items need (each
-created on first use, on this worker thread), render the items in layer order inside their own
-regions, then apply the before/after wipe. Per-stage timings are kept for `bench video` and the
-status bar. A model that cannot load turns try-on off with a message; the frame passes through.
+Two stages, so the video pipeline can overlap them (infer frame N+1 while frame N is drawn):
+`track()` reads the controller's snapshot and runs only the trackers the worn items need (each
+created on first use, on the pipeline's track thread); `render()` draws the items of that same
+snapshot in layer order inside their own regions, then the before/after wipe (on the render
+thread, which alone owns the renderers). `process()` does both, for stills and tests. Per-stage
+timings are kept for `bench video` and the status bar. A model that cannot load turns try-on off
+with a message; the frame passes through.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,7 @@ import numpy as np
 from .base import RENDERERS, Renderer, Tracking
 from .blend import to_lab
 from .catalog import load_renderers
-from .controller import TryOnController
+from .controller import Snapshot, TryOnController
 from .models import ModelError
 from .trackers import Frame, TrackerSpec, run_order
 
@@ -48,6 +52,17 @@ def draw_split(image: np.ndarray, x: int) -> None:
         cv2.fillPoly(image, [pts], (60, 60, 60), cv2.LINE_AA)
 
 
+@dataclass(slots=True)
+class Tracked:
+    """What `track()` hands to `render()` for one frame."""
+
+    snapshot: Snapshot
+    """The on-air set the trackers ran for; `render()` draws exactly these items."""
+    tracking: Tracking | None
+    """None: nothing to draw (no items, or try-on is off)."""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
 class TryOnProcessor:
     name = "tryon"
 
@@ -70,8 +85,7 @@ class TryOnProcessor:
         self._failed: set[str] = set()
 
     # ---- renderers -----------------------------------------------------------------------
-    def _sync(self) -> None:
-        snap = self.controller.snapshot()
+    def _sync(self, snap: Snapshot) -> None:
         if snap.version == self._version:
             return
         self._version = snap.version
@@ -107,48 +121,64 @@ class TryOnProcessor:
         self.controller.set_status(self.error)
         self.close()
 
-    def _time(self, stage: str, t0: float) -> float:
+    def _time(self, timings: dict[str, float], stage: str, t0: float) -> float:
         now = time.perf_counter()
-        ms = (now - t0) * 1000.0
-        self.last_timings[stage] = ms
+        self._add(timings, stage, (now - t0) * 1000.0)
+        return now
+
+    def _add(self, timings: dict[str, float], stage: str, ms: float) -> None:
+        timings[stage] = ms
         hist = self.history.get(stage)
         if hist is None:
             hist = self.history[stage] = deque(maxlen=self._history_len)
         hist.append(ms)
-        return now
 
-    # ---- FrameProcessor ------------------------------------------------------------------
-    def process(self, image: np.ndarray, ts_ms: int) -> np.ndarray:
+    # ---- FrameProcessor (two stages) --------------------------------------------------------
+    def track(self, image: np.ndarray, ts_ms: int) -> Tracked:
+        """Run the trackers the worn items need on this (untouched) camera frame."""
         self.frames += 1
-        self.last_timings = {}
-        self._sync()
-        if self.error or not self._renderers:
-            return image
-        if not self._warm:  # OpenCV builds its Lab tables on first use (~90 ms): not mid-show
-            to_lab(np.zeros((2, 2, 3), np.uint8))
-            self._warm = True
-        needs = set().union(*(r.needs for _, r in self._renderers))
+        snap = self.controller.snapshot()
+        if self.error or not snap.items:
+            return Tracked(snap, None)
+        # From the renderer classes, not instances: the render thread owns the instances.
+        needs = set().union(*(RENDERERS[w.item].needs for w in snap.items if w.item in RENDERERS))
+        timings: dict[str, float] = {}
         t = time.perf_counter()
         t_start = t
         tracking = Tracking(scene_luma=scene_luma(image))
-        t = self._time("scene_luma", t)
+        t = self._time(timings, "scene_luma", t)
         frame = Frame(image, ts_ms, tracking)
         try:
             order = run_order(needs)
             if any(spec.rgb for spec in order):  # the one colour conversion, timed on its own
                 frame.rgb()
-                t = self._time("convert_rgb", t)
+                t = self._time(timings, "convert_rgb", t)
             for spec in order:
                 result = spec.update(self._tracker(spec), frame)
                 if hasattr(tracking, spec.output):
                     setattr(tracking, spec.output, result)
                 else:
                     tracking.extra[spec.output] = result
-                t = self._time(f"inference.{spec.name}", t)
+                t = self._time(timings, f"inference.{spec.name}", t)
         except ModelError as exc:
             self._fail(exc)
+            return Tracked(snap, None)
+        self._time(timings, "track_total", t_start)
+        return Tracked(snap, tracking, timings)
+
+    def render(self, image: np.ndarray, ts_ms: int, tracked: Tracked) -> np.ndarray:
+        """Draw the items of `tracked.snapshot` using its tracking; in place."""
+        self._sync(tracked.snapshot)
+        timings = tracked.timings
+        self.last_timings = timings
+        if self.error or tracked.tracking is None or not self._renderers:
             return image
-        split = self.controller.snapshot().split
+        if not self._warm:  # OpenCV builds its Lab tables on first use (~90 ms): not mid-show
+            to_lab(np.zeros((2, 2, 3), np.uint8))
+            self._warm = True
+        tracking = tracked.tracking
+        t = t_start = time.perf_counter()
+        split = tracked.snapshot.split
         split_x = None if split is None else int(round(split * image.shape[1]))
         before = image[:, :split_x].copy() if split_x else None
         for sku, renderer in self._renderers:
@@ -158,17 +188,23 @@ class TryOnProcessor:
                 if sku not in self._failed:  # once per item, not 30 times a second
                     self._failed.add(sku)
                     log.exception("try-on item %s failed on a frame", sku)
-            t = self._time(f"render.{renderer.kind}", t)
+            t = self._time(timings, f"render.{renderer.kind}", t)
         if split_x is not None:
             if before is not None and before.shape[1]:
                 image[:, :split_x] = before
             draw_split(image, min(max(split_x, 1), image.shape[1] - 2))
-            t = self._time("split", t)
-        self._time("tryon_total", t_start)
+            t = self._time(timings, "split", t)
+        self._time(timings, "render_total", t_start)
+        self._add(timings, "tryon_total", timings.get("track_total", 0.0) + timings["render_total"])
         return image
 
+    def process(self, image: np.ndarray, ts_ms: int) -> np.ndarray:
+        """Both stages on the calling thread (stills, tests, the sequential pipeline)."""
+        return self.render(image, ts_ms, self.track(image, ts_ms))
+
     def medians(self) -> dict[str, float]:
-        return {k: float(np.median(v)) for k, v in self.history.items() if v}
+        # list(): the track and render threads may add a stage while this runs.
+        return {k: float(np.median(v)) for k, v in list(self.history.items()) if v}
 
     @property
     def face_inference_share(self) -> float:
