@@ -89,9 +89,9 @@ class Provider(abc.ABC):
         self.status = ConnStatus(self.platform, ConnState.CONNECTING)
 
     def report(self, state: ConnState, reason: str = "", *, attempt: int = 0,
-               next_try_s: float | None = None) -> None:
+               next_try_s: float | None = None, sign_in: bool = False) -> None:
         """Record and announce a connection change (safe to call repeatedly with the same state)."""
-        status = ConnStatus(self.platform, state, reason, attempt, next_try_s)
+        status = ConnStatus(self.platform, state, reason, attempt, next_try_s, sign_in)
         if status == self.status and state is not ConnState.CONNECTING:
             return
         self.status = status
