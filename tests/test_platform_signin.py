@@ -143,3 +143,26 @@ async def test_youtube_revoked_refresh_token_is_sign_in_again(yt, tmp_path):
         await asyncio.wait_for(task, 20)
     assert err.value.fatal and "Sign in again" in err.value.reason
     room.close()
+
+
+async def test_expired_sign_in_offers_sign_in_again_and_restart_keeps_the_session(tw, tmp_path, monkeypatch):
+    from console.providers.runner import PlatformRunner
+    from console.core.clock import SystemClock
+
+    monkeypatch.setenv("LIVE_CONSOLE_TWITCH_TOKEN", "tok-expired")
+    monkeypatch.setenv("LIVE_CONSOLE_TWITCH_CLIENT_ID", tw.client_id)
+    room = Room(tmp_path, "twitch")
+    runner = PlatformRunner(["twitch"], room.hub, SystemClock(), sections={"twitch": {**tw.config, "keepalive_s": 5}})
+    runner.start()
+    await until(lambda: runner.statuses["twitch"].state is ConnState.FAILED, what="failed")
+    status = runner.statuses["twitch"]
+    assert status.sign_in and "Sign in again" in status.reason and status.detail()["sign_in"] is True
+    monkeypatch.setenv("LIVE_CONSOLE_TWITCH_TOKEN", "tok-good")  # the host signed in again
+    provider = await runner.restart("twitch")
+    assert runner.providers == [provider]
+    s = await tw.wait_subscribed(6)
+    mid = await tw.chat(s, "welcome back")
+    await until(lambda: mid in [r["msg_id"] for r in room.logged("comment")], what="chat in the same log")
+    assert runner.statuses["twitch"].state is ConnState.LIVE and not runner.statuses["twitch"].sign_in
+    await runner.stop()
+    room.close()

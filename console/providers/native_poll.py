@@ -32,7 +32,7 @@ Record = Callable[[dict], None]
 class NativePollBackend:
     def __init__(self, providers: Sequence[Provider], *, read_every_s: float = 2.0,
                  record: Record | None = None, on_change: Callable[[], None] | None = None) -> None:
-        self.providers = list(providers)
+        self.providers = providers  # the runner's list: a restarted platform is seen at once
         self.read_every_s = read_every_s
         self.record = record or (lambda detail: None)
         self.on_change = on_change or (lambda: None)

@@ -240,9 +240,11 @@ class SessionStore:
         """Write everything queued so far now; True once it is on disk."""
         done = threading.Event()
         with self._lock:
-            if self._closed:
-                return self.stats().pending == 0
-            self._queue.put(("flush", done))
+            closed = self._closed
+            if not closed:
+                self._queue.put(("flush", done))
+        if closed:  # stats() takes the lock itself: never call it while holding it
+            return self.stats().pending == 0
         return done.wait(timeout)
 
     def stats(self) -> StoreStats:

@@ -15,7 +15,7 @@ from typing import Sequence
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 
-from console.core.events import Comment, Event, Follow, Gift, Order
+from console.core.events import Comment, Event, Follow, Gift, Order, clip_comment
 from console.i18n import pick
 
 SHOWN = (Comment, Gift, Follow, Order)
@@ -26,7 +26,7 @@ KindRole = Qt.UserRole + 1
 def line_for(event: Event) -> str:
     name = event.viewer.name if event.viewer else "?"
     if isinstance(event, Comment):
-        return f"{name}: {event.text}"
+        return f"{name}: {clip_comment(event.text)}"  # the log keeps the full text
     if isinstance(event, Gift):
         return pick(f"🎁 {name} sent {event.gift_name} ×{event.count}", f"🎁 {name} 送出 {event.gift_name} ×{event.count}")
     if isinstance(event, Follow):

@@ -26,7 +26,7 @@ from console.core.clock import Clock, SystemClock
 from console.i18n import pick
 
 from ..credentials import delete_credential, set_credential
-from ..status import ProviderError
+from ..status import SignInRequired
 
 DEFAULT_AUTH_BASE = "https://accounts.google.com"
 DEFAULT_TOKEN_BASE = "https://oauth2.googleapis.com"
@@ -169,8 +169,8 @@ async def refresh(http: httpx.AsyncClient, token_base: str, client_id: str, refr
     try:
         return await token_request(http, token_base, form, clock or SystemClock())
     except AuthError as exc:
-        raise ProviderError(pick("YouTube sign-in expired or was revoked — use “Sign in again”.",
-                                 "YouTube 登录已过期或被撤销——请点“重新登录”。"), fatal=True) from exc
+        raise SignInRequired(pick("YouTube sign-in expired or was revoked — use “Sign in again”.",
+                                  "YouTube 登录已过期或被撤销——请点“重新登录”。")) from exc
 
 
 async def revoke(http: httpx.AsyncClient, token_base: str, token: str) -> None:

@@ -18,7 +18,7 @@ from console.core.hub import SessionHub
 from console.i18n import pick
 
 from ..base import Capability, NotSupported, Provider, ProviderContext
-from ..status import ConnState, ProviderError
+from ..status import ConnState, ProviderError, SignInRequired
 from .api import DEFAULT_API, YouTubeApi, YouTubeError
 from .auth import DEFAULT_AUTH_BASE, DEFAULT_TOKEN_BASE, refresh, save_tokens
 from .parse import PLATFORM, PollState, parse_page, poll_state
@@ -60,8 +60,8 @@ class YouTubeProvider(Provider):
     async def run(self, hub: SessionHub) -> None:
         self.report(ConnState.CONNECTING)
         if not self._token and not self.api.api_key:
-            raise ProviderError(pick("Not signed in to YouTube — use “Sign in” (or set LIVE_CONSOLE_YOUTUBE_TOKEN).",
-                                     "尚未登录 YouTube——请点“登录”（或设置 LIVE_CONSOLE_YOUTUBE_TOKEN）。"), fatal=True)
+            raise SignInRequired(pick("Not signed in to YouTube — use “Sign in” (or set LIVE_CONSOLE_YOUTUBE_TOKEN).",
+                                      "尚未登录 YouTube——请点“登录”（或设置 LIVE_CONSOLE_YOUTUBE_TOKEN）。"))
         policy = self.ctx.new_reconnect_policy()
         resume = self.ctx.resume
         chat_id = self.live_chat_id or str(resume.get("live_chat_id", "") or "")
@@ -220,6 +220,8 @@ class YouTubeProvider(Provider):
 
 def _why(exc: YouTubeError) -> str:
     e = exc.error
+    if e.status >= 500:
+        return pick(f"YouTube had a server problem (HTTP {e.status})", f"YouTube 服务器出错（HTTP {e.status}）")
     if e.reason == "rateLimitExceeded":
         return pick("YouTube asked us to slow down", "YouTube 要求降低频率")
     if e.reason == "network":
