@@ -48,6 +48,9 @@ PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt
 # {"output", "destination", "state", "fps", "kbps", "dropped", "queue", "reconnects", "encoder"}.
 OUTPUT_STATUS = "output.status"
 OUTPUT_HEALTH = "output.health"
+# What the platform itself announced (not an audience event): {"what": "live_start"|"live_end"|
+# "chat_ended"|"paid_message_removed", + the platform's facts (title, area, message_ids …)}.
+PLATFORM_NOTICE = "platform.notice"
 PROVIDER_RESUME = "provider.resume"  # {"platform", "state": {cursor…}} — where to continue after a restart
 
 # Interactions, added with the engines (console/interact). Detail keys beyond the above:
