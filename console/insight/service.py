@@ -10,6 +10,7 @@ of displayable events and their classification.
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
@@ -58,7 +59,8 @@ class Insight:
         self.errors = 0
         self._tryon: tuple[str, ...] = ()
         self._card: tuple[str, ...] = ()
-        self._per_min: list[float] = []
+        self.marks: collections.deque[tuple[float, str, str]] = collections.deque(maxlen=500)
+        """(ts, action name, label): cues and product changes for the strip."""
         self._queue: queue.SimpleQueue[tuple[Sequence[Event], float] | None] = queue.SimpleQueue()
         self._pending = 0
         self._pending_lock = threading.Lock()
@@ -181,6 +183,10 @@ class Insight:
         elif ev.name == actions.OVERLAY_CLEAR and detail.get("kind") in ("product_card", "card"):
             self._card = ()
             self.heatmap.set_on_air(ev.ts, self.on_air())
+        if ev.name in (actions.CUE_FIRE, actions.SHOW_SEGMENT, actions.PRODUCT_CARD, actions.TRYON_ON_AIR,
+                       actions.LOTTERY_DRAW, actions.POLL_OPEN, actions.COUPON_DROP):
+            label = str(detail.get("action") or detail.get("sku") or detail.get("title") or ev.name)
+            self.marks.append((ev.ts, ev.name, label))
         self.metrics.add("action", ev.ts, None, action=ev.name, action_viewer=str(detail.get("viewer_id") or ""))
 
     # -- host actions ------------------------------------------------------------------------
@@ -213,6 +219,16 @@ class Insight:
             per_min = self._interactions_per_min(now)
             return suggestions(self.groups, self.keywords, now, interactions_per_min=per_min,
                                faq_for=lambda g: self.faqs.match(g.text, self.on_air()) if len(self.faqs) else None)
+
+    def strip(self, since: float | None = None) -> tuple[list[float], list[int], list[int], list[tuple[float, str, str]]]:
+        """(bucket start times, viewers, interactions per bucket, marks) for the strip plot."""
+        from .metrics import SERIES_S
+
+        with self.lock:
+            items = [(b * SERIES_S, v, n) for b, (v, n) in self.metrics.series.items()
+                     if since is None or b * SERIES_S >= since]
+            marks = [m for m in self.marks if since is None or m[0] >= since]
+        return [t for t, _, _ in items], [v for _, v, _ in items], [n for _, _, n in items], marks
 
     def _interactions_per_min(self, now: float) -> list[float]:
         """Interactions per minute for each of the last 30 one-minute steps (from the strip)."""
