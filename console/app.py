@@ -26,6 +26,7 @@ from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
 from console.output.manager import OutputManager
 from console.output.registry import OutputContext
+from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
@@ -56,6 +57,8 @@ class AppOptions:
     screenshot: Path | None = None
     show: Path | None = None
     rate: float | None = None
+    virtual_camera: bool = False
+    """--virtual-camera: send the program to the virtual camera from the start."""
 
 
 class ConsoleApp:
@@ -94,8 +97,16 @@ class ConsoleApp:
             self.catalog = Catalog([])
         for problem in self.catalog.problems:
             self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
+        self._native_seq = 0
+        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
+        self.poll_backend = NativePollBackend(
+            self.platforms.providers, record=self._log_native_poll,
+            on_change=lambda: self.interactions.changed.emit()) if any(
+            NativePollBackend.supports(p) for p in self.platforms.providers) else None
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
-                                         language=lambda: self.overlays.language)
+                                         language=lambda: self.overlays.language,
+                                         poll_backend=self.poll_backend)
+        self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
                             if options.show else None)
         # Comment understanding, heatmap, radar, dashboard: on the insight thread, never the loop.
@@ -121,12 +132,23 @@ class ConsoleApp:
         # Overlays go on after try-on so viewers see them wherever the program video goes.
         aspect = self.settings.aspect if self.settings.aspect in ("16:9", "9:16") else "16:9"
         self.overlays = OverlayCompositor(self.interactions.snapshot, aspect=aspect)
+        self.overlays.set_language(self.settings.overlay_lang)  # the audience's, not the host's
         if self.overlays.font_warning:
             self._note(self.overlays.font_warning)
         self.pipeline.add(self.overlays)
         # Program frames out (push, virtual camera, …): registered modules in console/output.
         self.outputs = OutputManager(OutputContext(program=self.pipeline.program, note=self._note))
         self._stopped = False
+
+    def _log_native_poll(self, detail: dict) -> None:
+        """A native poll step (opened on Twitch, tallies at close, refused): logged; refusals shown."""
+        self._native_seq += 1
+        self.hub.publish(Action(platform=detail["platform"], msg_id=f"poll-native-{self._native_seq}-{self.clock.now():.3f}",
+                                ts=self.clock.now(), name=actions.POLL_NATIVE, source=ActionSource.ENGINE,
+                                detail=detail))
+        if detail.get("state") == "failed" and detail.get("message"):
+            self._note(pick(f"{detail['platform']} poll: {detail['message']}",
+                            f"{detail['platform']} 投票：{detail['message']}"))
 
     # -- notices from any thread ------------------------------------------------------------
     def _note(self, message: str) -> None:
@@ -161,6 +183,17 @@ class ConsoleApp:
     def start_video(self) -> None:
         self.camera.start()
         self.pipeline.start()
+        if self.options.virtual_camera:
+            self.set_virtual_camera(True)
+
+    def set_virtual_camera(self, on: bool) -> bool:
+        """Program frames to the virtual camera (console/output/virtualcam.py) or not. Opening
+        the device can take a moment: call from a worker in the GUI. False (the host told what to
+        install) when there is no backend; the session goes on either way."""
+        if not on:
+            self.outputs.stop("virtualcam")
+            return False
+        return self.outputs.start("virtualcam") is not None
 
     def switch_camera(self, spec: str | int) -> bool:
         """Change the camera source without waiting for the old one to close."""

@@ -29,6 +29,9 @@ class Settings:
     demo_rate: float = 15.0
     """Simulated audience events per second."""
     lang: str = "en"
+    """The host's interface language."""
+    overlay_lang: str = "zh"
+    """The audience's language: what the overlays on the video are written in ("zh" | "en")."""
     aspect: str = "16:9"
     platforms: list[str] = field(default_factory=lambda: ["demo"])
     """`[platform] use`: one name or several real platforms at once (multistream)."""
@@ -66,6 +69,7 @@ def load_settings(path: Path | None) -> Settings:
         ("height", camera.get("height"), int),
         ("demo_rate", demo.get("rate"), (int, float)),
         ("lang", ui.get("lang"), str),
+        ("overlay_lang", ui.get("overlay_lang"), str),
         ("aspect", ui.get("aspect"), str),
     ):
         if value is None:
@@ -77,4 +81,7 @@ def load_settings(path: Path | None) -> Settings:
     if settings.lang not in ("en", "zh_CN"):
         settings.problems.append(f"Language {settings.lang!r} is not available; using English.")
         settings.lang = "en"
+    if settings.overlay_lang not in ("zh", "en"):
+        settings.problems.append(f"Overlay language {settings.overlay_lang!r} is not available (zh or en); using zh.")
+        settings.overlay_lang = "zh"
     return settings

@@ -1,6 +1,7 @@
 import threading
 
-from console.core.events import Action, ActionSource, Comment, Like, Viewer, MAX_COMMENT_CHARS
+from console.core.events import (COMMENT_SAFETY_CAP, MAX_COMMENT_CHARS, Action, ActionSource, Comment, Like, Viewer,
+                                 clip_comment)
 from console.core.hub import SessionHub
 
 
@@ -79,8 +80,14 @@ def test_unsubscribe_and_concurrent_publish():
 
 
 def test_events_are_immutable_and_comments_capped():
+    # Storage keeps the platform's full text; 200 characters is what a panel shows.
     c = _comment(1, "x" * 1000)
-    assert len(c.text) == MAX_COMMENT_CHARS
+    assert c.text == "x" * 1000
+    assert len(clip_comment(c.text)) == MAX_COMMENT_CHARS and clip_comment(c.text).endswith("…")
+    assert clip_comment("short") == "short"
+    # Abuse beyond the hard safety cap is cut, so memory and the log stay bounded.
+    huge = _comment(2, "y" * (COMMENT_SAFETY_CAP * 3))
+    assert len(huge.text) == COMMENT_SAFETY_CAP
     try:
         c.text = "changed"  # type: ignore[misc]
     except Exception as exc:

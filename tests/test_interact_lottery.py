@@ -52,15 +52,26 @@ def test_commit_reveal_and_deterministic_winners(room):
     assert report.valid, report.reasons
 
 
-def test_late_entries_rejected_after_window(room):
+def test_entry_window_is_the_order_of_the_log(room):
+    """Issue 12: entries follow the log's order (open … close), not processing time or stamps."""
     hub, clock, ix, log = room
+    order: list = []
+    hub.subscribe(order.extend, name="order")  # what a log subscribed to the hub records
+    hub.publish(Comment("demo", "before", ts=clock.now() + 5, viewer=Viewer("stamped-late", "s"), text="扣1"))
     ix.start_lottery("扣1", window_s=30)
-    hub.publish(comment("early", "扣1"))
+    # Stamped before the open, but delivered after it: the log has it after lottery.open.
+    hub.publish(Comment("demo", "m-early", ts=clock.now() - 0.005, viewer=Viewer("early", "e"), text="扣1"))
     clock.advance(30)
-    hub.publish(comment("late", "扣1"))  # before any tick: still too late
+    # The timer ran out but no tick has closed entries yet: still ahead of the close record.
+    hub.publish(comment("last-moment", "扣1"))
     view = ix.snapshot().lottery
-    assert view.phase == "closed" and view.entrants == 1
-    assert named(log, A.LOTTERY_CLOSE)[0]["entrants"] == ["early"]
+    assert view.phase == "closed" and view.entrants == 2
+    hub.publish(comment("after-close", "扣1"))
+    names = [e.name if e.kind == "action" else e.msg_id for e in order]
+    close_at = names.index(A.LOTTERY_CLOSE)
+    assert names.index("before") < names.index(A.LOTTERY_OPEN) < names.index("m-early") < close_at
+    assert named(log, A.LOTTERY_CLOSE)[0]["entrants"] == ["early", "last-moment"]
+    assert ix.snapshot().lottery.entrants == 2
 
 
 def test_one_entry_per_viewer_and_keyword_variants(room):

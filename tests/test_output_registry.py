@@ -102,7 +102,7 @@ def test_an_output_that_cannot_start_is_explained_and_others_keep_running(regist
     manager = OutputManager(OutputContext(program=program, note=notes.append))
     good = manager.start("test.recorder")
     assert manager.start("test.broken") is None
-    assert len(notes) == 1 and "test.broken" in notes[0] and "no such device" in notes[0]
+    assert len(notes) == 1 and "Broken" in notes[0] and "no such device" in notes[0]
     program.emit(Frame(np.zeros((2, 2, 3), np.uint8), 7, 0.0))
     assert _wait(lambda: good.seen == [7])
     assert list(manager.statuses()) == ["test.recorder"]

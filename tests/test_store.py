@@ -126,7 +126,7 @@ def test_rows_keep_event_fields_and_viewer_identity_only(db_path):
     assert rows[2]["viewer_id"] is None and rows[2]["msg_id"] is None
     assert set(rows[0]) == {
         "id", "session_id", "kind", "platform", "msg_id", "ts", "viewer_id", "viewer_name",
-        "payload",
+        "payload", "seq", "prev_hash", "hash",  # the hash chain (store/chain.py)
     }
     assert queries.session_events(db, sid, kinds=["gift"])[0]["msg_id"] == "g1"
     assert queries.event_counts(db, sid) == {"comment": 1, "gift": 1, "like": 1}

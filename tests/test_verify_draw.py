@@ -31,6 +31,7 @@ def run_show(path, *, draws: int = 2) -> list[str]:
     store.start_session("demo", is_demo=True)
     hub.subscribe(store.enqueue_batch, name="store")
     ix = Interactions(hub, clock, presets=[])
+    ix.chain_head = store.chain_head  # as the app wires it: the head on disk goes on air at the draw
     draw_ids = []
     for n in range(draws):
         rules = {"followers_only": True} if n == 1 else None
@@ -40,9 +41,11 @@ def run_show(path, *, draws: int = 2) -> list[str]:
         clock.advance(10)
         hub.publish_batch([comment("viewer-3", "抽奖抽奖"), comment("late-ish", "我要抽奖", True)])
         clock.advance(25)
-        hub.publish(comment("too-late", follower=True))  # after the window
-        ix.tick()
+        ix.tick()  # the timer writes lottery.close into the log
+        hub.publish(comment("too-late", follower=True))  # after the close record: not entered
+        assert store.flush()
         assert ix.draw().ok
+        assert ix.snapshot().lottery.chain_head.startswith("#")
         if n == 1:
             assert ix.reroll().ok
         ix.stop("lottery")
@@ -68,11 +71,28 @@ def _rows(db, name):
     return [(i, json.loads(d)) for i, d in rows]
 
 
-def _rewrite(db, row_id, detail):
+def _rewrite(db, row_id, detail, *, rechain=True):
+    """Change one action's detail; with `rechain`, like a careful forger, recompute every hash
+    after it so only the draw checks themselves (and the on-air chain head) can catch it."""
+    from console.store.chain import GENESIS, fields_of, record_hash
+    from console.store.queries import session_records
+    import sqlite_utils
+
     conn = sqlite3.connect(db)
     with conn:
         conn.execute("UPDATE actions SET detail = ? WHERE id = ?", [json.dumps(detail), row_id])
     conn.close()
+    if not rechain:
+        return
+    database = sqlite_utils.Database(db)
+    prev = GENESIS
+    with database.conn:
+        for r in session_records(database, 1):
+            h = record_hash(prev, fields_of(r))
+            database.conn.execute(f"UPDATE {r['table']} SET prev_hash = ?, hash = ? WHERE id = ?",
+                                  [prev, h, r["id"]])
+            prev = h
+    database.conn.close()
 
 
 def test_tampered_entrant_list_is_invalid(tmp_path, capsys):
@@ -85,15 +105,42 @@ def test_tampered_entrant_list_is_invalid(tmp_path, capsys):
     assert main(["verify-draw", "--db", str(db)]) == 1
     out = capsys.readouterr().out
     assert f"{first} (session 1): INVALID" in out and "ringer" in out
-    assert f"{second} (session 1): VALID" in out
-    assert main(["verify-draw", "--db", str(db), "--draw", second]) == 0
+    # The forger recomputed the chain, so the on-air chain head of the later draw no longer matches.
+    assert f"{second} (session 1): INVALID" in out and "chain hash shown on air" in out
+
+
+def test_a_naive_rewrite_breaks_the_chain(tmp_path, capsys):
+    db = tmp_path / "session.sqlite"
+    first, second = run_show(db)
+    row_id, detail = [(i, d) for i, d in _rows(db, A.LOTTERY_ENTRY) if d["draw_id"] == first][0]
+    detail["watch_s"] = detail["watch_s"] + 1
+    _rewrite(db, row_id, detail, rechain=False)
+    assert main(["verify-draw", "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert "hash chain is broken" in out and "was changed after it was written" in out
+
+
+def test_entries_rewritten_with_renumbered_ids_fail(tmp_path, capsys):
+    """Issue 12: deleting an entry and renumbering row ids used to pass verification."""
+    db = tmp_path / "session.sqlite"
+    first, _second = run_show(db)
+    conn = sqlite3.connect(db)
+    with conn:
+        victim_id, detail = [(i, d) for i, d in _rows(db, A.LOTTERY_ENTRY) if d["draw_id"] == first][0]
+        conn.execute("DELETE FROM actions WHERE id = ?", [victim_id])
+        conn.execute("UPDATE actions SET id = id - 1 WHERE id > ?", [victim_id])
+    conn.close()
+    assert main(["verify-draw", "--db", str(db), "--draw", first]) == 1
+    out = capsys.readouterr().out
+    assert "hash chain is broken" in out
 
 
 @pytest.mark.parametrize("tamper, words", [
     ("seed", "does not match the commitment"),
     ("winner", "do not follow"),
-    ("entry", "entered but left out"),
+    ("entry", "names no keyword comment"),
     ("ineligible", "not eligible"),
+    ("list_hash", "entrant-list hash"),
 ])
 def test_other_tampering_is_caught(tmp_path, capsys, tamper, words):
     db = tmp_path / "session.sqlite"
@@ -108,6 +155,9 @@ def test_other_tampering_is_caught(tmp_path, capsys, tamper, words):
     elif tamper == "entry":
         row_id, detail = [(i, d) for i, d in _rows(db, A.LOTTERY_ENTRY) if d["draw_id"] == second][0]
         detail["viewer_id"] = "someone-else"
+    elif tamper == "list_hash":
+        row_id, detail = _rows(db, A.LOTTERY_CLOSE)[1]
+        detail["entrants_sha256"] = "0" * 64
     else:
         row_id, detail = [(i, d) for i, d in _rows(db, A.LOTTERY_ENTRY) if d["draw_id"] == second][0]
         detail["is_follower"] = False
@@ -136,7 +186,8 @@ def test_undrawn_lottery_is_reported_not_failed(tmp_path, capsys):
     hub.publish(comment("a"))
     store.close()
     assert main(["verify-draw", "--db", str(db)]) == 0
-    assert "NOT DRAWN" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "NEVER DRAWN" in out and "1 never drawn or void (not counted)" in out
 
 
 def test_demo_show_with_the_demo_audience_verifies(tmp_path, capsys):
@@ -164,3 +215,45 @@ def test_demo_show_with_the_demo_audience_verifies(tmp_path, capsys):
     assert main(["verify-draw", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "1 of 1 draw(s) valid" in out
+
+
+def test_verify_draw_never_writes_the_log(tmp_path, capsys):
+    """Issue 12: an empty file used to be rewritten into a fresh schema by verify-draw."""
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    assert main(["verify-draw", "--db", str(empty)]) == 2
+    assert "not a Live Console session log" in capsys.readouterr().err
+    assert empty.read_bytes() == b""
+    db = tmp_path / "session.sqlite"
+    run_show(db, draws=1)
+    before = db.read_bytes()
+    db.chmod(0o444)
+    tmp_path.chmod(0o555)  # not even a -shm/-wal may be created
+    try:
+        assert main(["verify-draw", "--db", str(db)]) == 0
+    finally:
+        tmp_path.chmod(0o755)
+        db.chmod(0o644)
+    assert "1 of 1 draw(s) valid" in capsys.readouterr().out
+    assert db.read_bytes() == before
+
+
+def test_too_new_log_is_reported_in_words(tmp_path, capsys):
+    db = tmp_path / "future.sqlite"
+    run_show(db, draws=1)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    assert main(["verify-draw", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "newer version of Live Console" in err and "99" in err
+
+
+def test_void_and_undrawn_are_listed_but_an_invalid_draw_still_fails(tmp_path, capsys):
+    db = tmp_path / "session.sqlite"
+    first, second = run_show(db)
+    row_id, detail = _rows(db, A.LOTTERY_DRAW)[0]
+    detail["seed"] = "11" * 32
+    _rewrite(db, row_id, detail)
+    assert main(["verify-draw", "--db", str(db)]) == 1
+    assert f"{first} (session 1): INVALID" in capsys.readouterr().out

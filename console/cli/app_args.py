@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save a picture of the main window just before quitting")
     parser.add_argument("--show", type=Path, metavar="FILE", help="run-of-show file (TOML) to run unattended")
     parser.add_argument("--rate", type=float, metavar="EVENTS_PER_S", help="demo audience rate (quiet 2 … load test 50000)")
+    parser.add_argument("--virtual-camera", action="store_true",
+                        help="send the program to the virtual camera (OBS Virtual Camera / v4l2loopback) from the start")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more, and show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.add_argument("--print-first-frame", action="store_true", help=argparse.SUPPRESS)
@@ -46,6 +48,7 @@ def _options(args: argparse.Namespace):
         screenshot=args.screenshot,
         show=args.show,
         rate=args.rate,
+        virtual_camera=args.virtual_camera,
     )
 
 

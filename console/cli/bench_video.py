@@ -181,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
                 lambda: OverlayCompositor(lambda: overlay_state), ViewConversion]
 
     rss_start = rss_mb()
+    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
     runs = {
         "bare_moving": (BareRun(moving), order_moving),
         "every_overlap": (PipelineRun(moving, processors(False), overlap=True), order_moving),
@@ -217,6 +218,9 @@ def run(args: argparse.Namespace) -> int:
         for r, _ in runs.values():
             r.close()
     figures["rss_mb"]["end"] = round(rss_mb(), 1)
+    figures["machine"] = {"cpus": os.cpu_count(),
+                          "load_average_1min": {"start": round(load_start[0], 2) if load_start else None,
+                                                "end": round(os.getloadavg()[0], 2) if load_start else None}}
     if args.json:
         print(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
@@ -305,6 +309,9 @@ def _print(f: dict) -> None:
         vals = [p[c]["stage_median_ms"].get(k) for c in cols]
         print(f"    {k:<45} " + " ".join("       -" if v is None else f"{v:8.3f}" for v in vals))
     print(f"  one-thread frames over the 30 fps budget (drops they cause): {p['every_sequential']['over_30fps_budget_drops']}")
+    load = f["machine"]["load_average_1min"]
+    print(f"  machine: {f['machine']['cpus']} CPUs, load average (1 min) {load['start']} at start, {load['end']} at end "
+          f"(other work shares these CPUs)")
     print(f"  RSS: start {f['rss_mb']['start']:.1f} MB, end {f['rss_mb']['end']:.1f} MB; along the run {f['rss_mb']['marks']}")
     errors = {c: p[c]["tryon_error"] for c in p if p[c]["tryon_error"]}
     if errors:

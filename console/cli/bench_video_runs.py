@@ -110,18 +110,20 @@ class PipelineRun:
         if frame.index == self._last_index:
             self._done.set()
 
-    def _put(self, k: int, t_capture: float, source: str) -> None:
+    def _put(self, image: np.ndarray, t_capture: float, source: str) -> None:
         self._index += 1
-        self.capture.put(Frame(self.pool[k].copy(), self._index, t_capture, source))
+        self.capture.put(Frame(image, self._index, t_capture, source))
 
     def block(self, order: Sequence[int]) -> None:
         self._done.clear()
         self._last_index = self._index + len(order)
-        # The copies a camera hands over are made before the clock starts (capture is its own figure).
+        # A camera hands over a fresh buffer per frame; those copies are made before the clock
+        # starts, as capture is its own figure (and the bare run gets its frames for free too).
+        images = [self.pool[k].copy() for k in order]
         start = time.perf_counter()
-        for k in order:
+        for image in images:
             self._media_t += FRAME_S
-            self._put(k, self._media_t, "bench")
+            self._put(image, self._media_t, "bench")
             if not self.capture.wait_empty(timeout=60):
                 raise RuntimeError("the video pipeline stopped taking frames")
         if not self._done.wait(timeout=60):
@@ -139,7 +141,7 @@ class PipelineRun:
         for k in order:
             time.sleep(max(0.0, next_at - time.monotonic()))
             self._media_t = time.monotonic() + self._offset
-            self._put(k, self._media_t, "paced")
+            self._put(self.pool[k].copy(), self._media_t, "paced")
             next_at += FRAME_S
         if not self._done.wait(timeout=60):
             raise RuntimeError("the video pipeline stopped producing frames")

@@ -1,7 +1,10 @@
 """`live-console verify-draw --db PATH [--draw ID]`: recompute lottery draws from a session log.
 
-Prints VALID / INVALID (with the reason) per draw; exits 0 when every checked draw is valid,
-1 otherwise (or when the requested draw is not in the log), 2 when the log cannot be read.
+Opens the log strictly read-only. Prints VALID / INVALID (with the reason) per draw, and lists
+lotteries that were never drawn (or were voided) as such — neither a success nor a failure.
+Exit code: 0 when every drawn lottery checked is valid, 1 when any is invalid (or the requested
+draw is not in the log / was never drawn), 2 when the log cannot be read (missing, not a session
+log, or written by a newer version — said in words).
 """
 
 from __future__ import annotations
@@ -19,16 +22,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.interact.verify import LOTTERY_NAMES, verify_actions
-    from console.store.queries import list_sessions, open_db, session_actions
+    from console.interact.verify import verify_records
+    from console.store.queries import NotASessionLog, list_sessions, open_readonly, session_records
+    from console.store.schema import SchemaTooNew
 
     try:
-        db = open_db(args.db)
-        sessions = list_sessions(db)
+        db = open_readonly(args.db)
         reports = []
-        for session in sorted(sessions, key=lambda s: s["id"]):
-            rows = session_actions(db, session["id"], names=LOTTERY_NAMES)
-            reports += verify_actions(rows, session["id"], only=args.draw)
+        for session in sorted(list_sessions(db), key=lambda s: s["id"]):
+            reports += verify_records(session_records(db, session["id"]), session["id"], only=args.draw)
+    except (SchemaTooNew, NotASessionLog, FileNotFoundError) as exc:
+        print(f"Cannot read the session log: {exc}", file=sys.stderr)
+        return 2
     except (OSError, sqlite3.Error, ValueError, KeyError) as exc:
         print(f"Cannot read the session log {args.db}: {exc}", file=sys.stderr)
         return 2
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"No lottery with id {args.draw} in {args.db}.", file=sys.stderr)
         return 1
     if not reports:
-        print(f"No lottery draws in {args.db}; nothing to verify.")
+        print(f"No lotteries in {args.db}; nothing to verify.")
         return 0
     for r in reports:
         if args.json:
@@ -46,8 +51,11 @@ def run(args: argparse.Namespace) -> int:
                              ensure_ascii=False))
         else:
             print(r.line())
+    drawn = [r for r in reports if r.status in ("valid", "invalid")]
     failed = [r for r in reports if r.status == "invalid" or (args.draw and not r.valid)]
     if not args.json:
         ok = sum(r.valid for r in reports)
-        print(f"{ok} of {len(reports)} draw(s) valid (algorithm live-console-draw-v1).")
+        undrawn = len(reports) - len(drawn)
+        tail = f"; {undrawn} never drawn or void (not counted)" if undrawn else ""
+        print(f"{ok} of {len(drawn)} draw(s) valid (algorithm live-console-draw-v1){tail}.")
     return 1 if failed else 0

@@ -6,6 +6,8 @@ Pure bookkeeping, no I/O: the interaction engine asks it whether a claim stands,
 
 from __future__ import annotations
 
+from console.messages import M, Message
+
 from dataclasses import dataclass
 
 from .codes import new_code
@@ -25,26 +27,26 @@ class CouponSpec:
     sku: str | None = None
     """The catalog product the coupon is for (None = the whole order)."""
 
-    def problem(self) -> str | None:
-        """A sentence describing what is wrong, or None."""
+    def problem(self) -> Message | None:
+        """What is wrong (a message for the host), or None."""
         if not self.title.strip():
-            return "The coupon needs a title viewers will see."
+            return M("coupon.title")
         if not self.keyword.strip():
-            return "The coupon needs a keyword viewers comment to claim it, e.g. 领券."
+            return M("coupon.keyword")
         if self.quantity < 1:
-            return "The coupon quantity must be at least 1."
+            return M("coupon.quantity")
         if (self.percent_off is None) == (self.amount_off is None):
-            return "Choose either a percent off or an amount off (exactly one)."
+            return M("coupon.discount")
         if self.percent_off is not None and not 0 < self.percent_off <= 100:
-            return "Percent off must be between 0 and 100."
+            return M("coupon.percent")
         if self.amount_off is not None and self.amount_off <= 0:
-            return "The amount off must be more than zero."
+            return M("coupon.amount")
         if self.min_spend < 0:
-            return "The minimum spend cannot be negative."
+            return M("coupon.min_spend")
         if self.per_viewer_limit < 1:
-            return "Each viewer must be allowed at least one claim."
+            return M("coupon.limit")
         if self.expires_s <= 0:
-            return "The coupon must stay valid for some time (expiry in seconds > 0)."
+            return M("coupon.expiry")
         return None
 
     def describe(self) -> str:

@@ -12,7 +12,10 @@ TRYON_ON_AIR = "tryon.on_air"
 # Polls. open: {"poll_id", "question", "options": [{"label", "keywords": [str]}], "duration_s"}
 POLL_OPEN = "poll.open"
 POLL_VOTE = "poll.vote"  # {"poll_id", "viewer_id", "option": int}
-POLL_CLOSE = "poll.close"  # {"poll_id", "tally": [int, ...]}
+POLL_CLOSE = "poll.close"  # {"poll_id", "tally": [int, ...], "by_platform"?: {source: [int, ...]}}
+# The same poll run natively on a platform: {"poll_id", "platform", "state": "open"|"closed"|"failed",
+# "remote_id", "tally": [int, ...], "message"} (tallies as the platform counted them).
+POLL_NATIVE = "poll.native"
 
 # Lottery (commit-reveal). open: {"draw_id", "keyword", "window_s", "winners", "commitment"}
 LOTTERY_OPEN = "lottery.open"
@@ -20,6 +23,9 @@ LOTTERY_ENTRY = "lottery.entry"  # {"draw_id", "viewer_id"}
 LOTTERY_CLOSE = "lottery.close"  # {"draw_id", "entrants": [viewer_id, ...] sorted}
 LOTTERY_DRAW = "lottery.draw"  # {"draw_id", "winners": [...], "seed": hex}
 LOTTERY_REROLL = "lottery.reroll"  # {"draw_id", "winners": [...]}
+# A keyword comment refused: {"draw_id", "viewer_id", "msg_id", "reason", + the entry facts}.
+LOTTERY_REJECT = "lottery.reject"
+LOTTERY_VOID = "lottery.void"  # {"draw_id", "reason"}: called off (e.g. seed lost in a crash), shown on air
 
 # Coupons. drop: {"coupon_id", "keyword", "quantity", "title"}
 COUPON_DROP = "coupon.drop"
@@ -42,7 +48,9 @@ PROVIDER_RESUME = "provider.resume"  # {"platform", "state": {cursor…}} — wh
 # Interactions, added with the engines (console/interact). Detail keys beyond the above:
 # poll.open also has "allow_change", "backend"; poll.vote "previous" when a vote changed.
 # lottery.open also has "rules" {followers_only, min_watch_s, high_value_only, blocked: [ids]} and
-# "algorithm"; lottery.entry also {"is_follower", "segment", "watch_s"} (what the rules checked).
+# "algorithm"; lottery.entry also {"msg_id" (the comment), "is_follower", "segment", "watch_s",
+# "blocked", "recovered"?} (what the rules checked); lottery.close also {"entrant_count",
+# "entrants_sha256"}; lottery.draw also {"chain_seq", "chain_hash"} (the log's chain head on air).
 # coupon.drop also {"code", "percent_off", "amount_off", "min_spend", "per_viewer_limit",
 # "expires_s", "backend", "remote_id"?, "like_goal"?}; coupon.close {"coupon_id", "reason", "claimed"}.
 COUPON_ARM = "coupon.arm"  # {"coupon_id", "title", "keyword", "quantity", "like_goal", "drop_in_s"}

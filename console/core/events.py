@@ -13,7 +13,16 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
 MAX_COMMENT_CHARS = 200
-"""Comments are untrusted; anything longer is cut before it reaches the UI or the log."""
+"""How much of a comment a panel or overlay shows (a display concern: `clip_comment`)."""
+COMMENT_SAFETY_CAP = 10_000
+"""Storage keeps a comment as long as the platform allows (Bilibili ~40, Douyin ~100, Twitch 500,
+YouTube 200 — all far below this); only abuse beyond this hard cap is cut, so memory and the log
+stay bounded whatever a hostile collector sends."""
+
+
+def clip_comment(text: str, limit: int = MAX_COMMENT_CHARS) -> str:
+    """The displayed form of a comment: at most `limit` characters, an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Segment(StrEnum):
@@ -59,8 +68,8 @@ class Comment(Event):
     text: str = ""
 
     def __post_init__(self) -> None:
-        if len(self.text) > MAX_COMMENT_CHARS:
-            object.__setattr__(self, "text", self.text[: MAX_COMMENT_CHARS - 1] + "…")
+        if len(self.text) > COMMENT_SAFETY_CAP:
+            object.__setattr__(self, "text", clip_comment(self.text, COMMENT_SAFETY_CAP))
 
     def payload(self) -> dict[str, Any]:
         return {"text": self.text}

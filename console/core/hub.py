@@ -3,6 +3,12 @@
 Subscribers receive *sequences* of events so a 50,000 events/s load costs one call per batch,
 not one per event. A subscriber that raises is logged and kept; it never stops the others
 (a broken heatmap must not stop the session log).
+
+One order for everyone: batches are delivered one at a time (a re-entrant delivery lock), so
+every subscriber sees the same sequence, and the session log — subscribed first — records it in
+that sequence. That recorded order is what the lottery's entry window is defined by (an entry
+counts iff its comment lies between lottery.open and lottery.close in the log), so an engine
+that changes state and records it does so inside `ordered()`: no batch can slip in between.
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ class SessionHub:
         # Dedupe at the entrance: a redelivered platform message never reaches any subscriber
         # (engines, heatmap, log) a second time.
         self._recent = RecentIds(dedupe_capacity)
+        self._deliver = threading.RLock()
+
+    def ordered(self) -> threading.RLock:
+        """Hold this to make a state change and the actions recording it one step of the order."""
+        return self._deliver
 
     def subscribe(
         self, callback: Subscriber, *, name: str = "", kinds: Iterable[str] | None = None
@@ -60,8 +71,13 @@ class SessionHub:
     def publish_batch(self, events: Sequence[Event]) -> None:
         if not events:
             return
-        # Copy-on-write tuple: publishing never holds the lock while calling out, so a
-        # subscriber may publish (an engine recording an action) without deadlocking.
+        # The delivery lock is re-entrant: a subscriber may publish (an engine recording an
+        # action) from inside its callback; that nested batch is delivered right there.
+        with self._deliver:
+            self._deliver_batch(events)
+
+    def _deliver_batch(self, events: Sequence[Event]) -> None:
+        # Copy-on-write tuple: subscribing never waits for a delivery in progress.
         subs = self._subs
         with self._lock:
             first = self._recent.first_time

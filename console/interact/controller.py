@@ -9,6 +9,7 @@ is touched under one lock, and Actions are published only after the lock is rele
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import threading
@@ -68,6 +69,8 @@ class Interactions:
         self._started = self.clock.monotonic()
         self._viewers: int | None = None
         self.blocked: set[str] = set()
+        self.chain_head: Callable[[], tuple[int, str] | None] = lambda: None
+        """The session log's newest (seq, hash) on disk; the app points it at the store."""
         self.notices: deque[Result] = deque(maxlen=50)
         """Results that arrived later (a shop answering); newest last, for the UI to show."""
 
@@ -109,10 +112,15 @@ class Interactions:
             self.changed.emit()  # a broken panel is logged by Signal and never stops the engines
 
     def run(self, op: Callable[[], Result]) -> Result:
-        """Run an engine operation under the lock, then publish what it recorded."""
-        with self._lock:
-            result = op()
-        self._flush(result.ok)
+        """Run an engine operation under the lock, then publish what it recorded.
+
+        Both inside the hub's delivery order (hub.ordered()), so no audience batch is delivered
+        between a state change (lottery open/close) and the record of it.
+        """
+        with self.hub.ordered():
+            with self._lock:
+                result = op()
+            self._flush(result.ok)
         return result
 
     def watch_time(self, viewer: Viewer) -> float:
@@ -161,6 +169,10 @@ class Interactions:
         hits = self.lint.check(*texts)
         if hits and not override_lint:
             return refused(describe(hits), tuple(h.term for h in hits))
+        with self.hub.ordered():
+            return self._guarded(kind, texts, hits, op, call_to_action)
+
+    def _guarded(self, kind, texts, hits, op, call_to_action) -> Result:
         with self._lock:
             result = op()
             if result.ok and hits:
@@ -175,15 +187,16 @@ class Interactions:
                         "kind": kind, "count": self.fatigue.recent(now),
                         "window_s": self.fatigue.window_s, "max_calls": self.fatigue.max_calls,
                     }, ActionSource.ENGINE)
-                    joined = "; ".join(w for w in (result.warning, warning) if w)
-                    result = Result(result.ok, result.message, result.lint_hits, joined)
+                    result = dataclasses.replace(result, warnings=(*result.warnings, warning))
         self._flush(result.ok)
         return result
 
     def fatigue_preview(self) -> str | None:
-        """What the next call to action would be warned about (show it next to the buttons)."""
+        """What the next call to action would be warned about (show it next to the buttons),
+        in the interface language."""
         with self._lock:
-            return self.fatigue.would_warn(self.clock.monotonic())
+            warning = self.fatigue.would_warn(self.clock.monotonic())
+        return warning.text() if warning is not None else None
 
     def block_viewer(self, viewer_id: str) -> None:
         """Blocked viewers cannot enter lotteries from now on (moderation)."""
@@ -193,7 +206,7 @@ class Interactions:
     # -- stop, presets, time -------------------------------------------------------------------
     def stop(self, kind: str, source: ActionSource = ActionSource.HOST) -> Result:
         if kind not in self.engines:
-            return refused(f"Nothing called “{kind}” can be stopped (one of: {', '.join(self.engines)}).")
+            return refused("stop.unknown", kind=kind, kinds=", ".join(self.engines))
         spec = registry.KINDS[kind]
         return self.run(lambda: spec.stop(self.engines[kind], source))
 
@@ -201,22 +214,22 @@ class Interactions:
                    source: ActionSource = ActionSource.HOST) -> Result:
         preset = next((p for p in self.presets if p.id == preset_id), None)
         if preset is None:
-            return refused(f"There is no preset called “{preset_id}”.")
+            return refused("preset.unknown", preset=preset_id)
         name = registry.KINDS[preset.kind].preset_action if preset.kind in registry.KINDS else None
         if name is None:
-            return refused(f"Preset “{preset.label_en}” has a kind ({preset.kind}) that presets cannot start.")
+            return refused("preset.kind", label=preset.label_en, kind=preset.kind)
         try:
             return registry.ACTIONS[name].fn(self, **preset.params, source=source, override_lint=override_lint)
         except (KeyError, TypeError) as exc:
-            return refused(f"Preset “{preset.label_en}” is missing or has a wrong setting: {exc}. "
-                           "Fix it in presets.toml.")
+            return refused("preset.bad", label=preset.label_en, error=str(exc))
 
     def tick(self) -> list[Result]:
-        with self._lock:
-            results = [r for tick in self._tickers for r in tick()]
-            # A countdown on air changes what panels show every second without any event.
-            counting = any(k.timed and self.engines[k.name].view() is not None for k in self.kinds)
-        self._flush(bool(results) or counting)
+        with self.hub.ordered():
+            with self._lock:
+                results = [r for tick in self._tickers for r in tick()]
+                # A countdown on air changes what panels show every second without any event.
+                counting = any(k.timed and self.engines[k.name].view() is not None for k in self.kinds)
+            self._flush(bool(results) or counting)
         return results
 
     def snapshot(self) -> OverlayState:

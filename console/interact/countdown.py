@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from console.messages import M, Message
+
 from dataclasses import dataclass
 
 from console.core import actions as A
@@ -14,12 +16,13 @@ from .views import CountdownView
 MIN_S, MAX_S = 10.0, 300.0
 
 
-def clamp_seconds(seconds: float) -> tuple[float, str | None]:
-    """The duration to use and, when it had to change, a sentence saying so."""
+def clamp_seconds(seconds: float) -> tuple[float, Message | None]:
+    """The duration to use and, when it had to change, a message saying so."""
+    span = {"low": f"{MIN_S:g}", "high": f"{MAX_S:g}", "seconds": f"{seconds:g}"}
     if seconds < MIN_S:
-        return MIN_S, f"Countdowns run {MIN_S:g}–{MAX_S:g} s; {seconds:g} s was raised to {MIN_S:g} s."
+        return MIN_S, M("countdown.raised", **span)
     if seconds > MAX_S:
-        return MAX_S, f"Countdowns run {MIN_S:g}–{MAX_S:g} s; {seconds:g} s was cut to {MAX_S:g} s."
+        return MAX_S, M("countdown.cut", **span)
     return float(seconds), None
 
 
@@ -44,11 +47,11 @@ class CountdownEngine:
     def start(self, seconds: float, label: str, *, flash_sale: bool, sku: str | None,
               price: float | None, source: ActionSource) -> Result:
         if not label.strip():
-            return refused("The countdown needs a label viewers will see.")
+            return refused("countdown.label")
         if price is not None and price < 0:
-            return refused("The flash-sale price cannot be negative.")
+            return refused("countdown.price")
         if self.current is not None and not self.current.ended:
-            return refused("A countdown is already running; stop it before starting another.")
+            return refused("countdown.running")
         total, warning = clamp_seconds(float(seconds))
         cid = self.outbox.new_id("countdown")
         self.current = _Running(cid, label.strip(), total, self.clock.monotonic(), flash_sale, sku, price)
@@ -56,8 +59,8 @@ class CountdownEngine:
             "countdown_id": cid, "seconds": total, "label": self.current.label,
             "flash_sale": flash_sale, "sku": sku, "price": price, "requested_s": float(seconds),
         }, source)
-        what = "Flash sale" if flash_sale else "Countdown"
-        return Result(True, f"{what} started: {self.current.label} ({total:g} s).", warning=warning)
+        key = "flash_sale.started" if flash_sale else "countdown.started"
+        return ok(key, warning=warning, label=self.current.label, seconds=f"{total:g}")
 
     def remaining_s(self) -> float:
         if self.current is None:
@@ -73,12 +76,12 @@ class CountdownEngine:
         assert self.current is not None
         self.current.ended = True
         self.outbox.emit(A.COUNTDOWN_END, {"countdown_id": self.current.countdown_id, "reason": reason}, source)
-        return ok(f"Countdown ended: {self.current.label}.")
+        return ok("countdown.ended", label=self.current.label)
 
     def stop(self, source: ActionSource) -> Result:
         if self.current is None:
-            return ok("No countdown on screen.")
-        result = self._end("stopped", source) if not self.current.ended else ok("Countdown removed.")
+            return ok("countdown.none")
+        result = self._end("stopped", source) if not self.current.ended else ok("countdown.removed")
         self.current = None
         return result
 

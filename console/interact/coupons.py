@@ -53,15 +53,15 @@ class CouponEngine:
             source: ActionSource) -> Result:
         problem = spec.problem()
         if problem:
-            return refused(problem)
+            return refused(problem)  # a Message from the coupon spec
         if like_goal is not None and like_goal < 1:
-            return refused("The like goal must be at least 1 like.")
+            return refused("coupon.like_goal")
         if drop_in_s is not None and drop_in_s < 0:
-            return refused("A timed drop cannot be in the past.")
+            return refused("coupon.past")
         if self.drop is not None and self.drop.phase in ("scheduled", "locked", "publishing", "live"):
-            return refused("A coupon is already running; stop it before dropping another.")
+            return refused("coupon.running")
         if self.backend.remote and self.spawn is None:
-            return refused(f"The {self.backend.name} coupon backend needs the app's network loop.")
+            return refused("coupon.needs_loop", backend=self.backend.name)
         coupon_id = self.outbox.new_id("coupon")
         now = self.clock.monotonic()
         phase = "locked" if like_goal else "scheduled" if drop_in_s else "pending"
@@ -74,8 +74,8 @@ class CouponEngine:
                 **({"sku": spec.sku} if spec.sku else {}),
             }, source)
             if phase == "locked":
-                return ok(f"Coupon armed: drops when the room reaches {like_goal} likes.")
-            return ok(f"Coupon armed: drops in {drop_in_s:g} s.")
+                return ok("coupon.armed_likes", goal=like_goal)
+            return ok("coupon.armed_timed", seconds=f"{drop_in_s:g}")
         return self._go_live(source)
 
     def _go_live(self, source: ActionSource) -> Result:
@@ -91,8 +91,8 @@ class CouponEngine:
         if not self.spawn(coro, lambda outcome: self._published(drop, outcome, source)):
             coro.close()
             drop.phase, drop.close_reason = "closed", "no network loop"
-            return refused("Could not reach the shop: the network loop is not running.")
-        return ok(f"Creating coupon code {drop.code} on {self.backend.name}…")
+            return refused("coupon.no_loop")
+        return ok("coupon.creating", code=drop.code, backend=self.backend.name)
 
     def _published(self, drop: Drop, outcome: PublishOutcome, source: ActionSource) -> None:
         if self.drop is not drop or drop.phase != "publishing":
@@ -103,7 +103,7 @@ class CouponEngine:
             drop.phase, drop.close_reason, drop.code = "closed", "backend failed", None
             self.outbox.emit(A.COUPON_FAILED, {"coupon_id": drop.coupon_id, "backend": self.backend.name,
                                                 "message": outcome.message}, ActionSource.SYSTEM)
-            result = refused(f"Coupon not dropped: {outcome.message}")
+            result = refused("coupon.failed", reason=outcome.message)
         if self.on_async_change:
             self.on_async_change(result)
 
@@ -125,8 +125,7 @@ class CouponEngine:
         if drop.like_goal:
             detail["like_goal"] = drop.like_goal
         self.outbox.emit(A.COUPON_DROP, detail, source)
-        return ok(f"Coupon live: {spec.title} — comment “{spec.keyword}” to claim "
-                  f"({spec.quantity} available, code {drop.code}).")
+        return ok("coupon.live", title=spec.title, keyword=spec.keyword, quantity=spec.quantity, code=drop.code)
 
     # -- claims, likes, time -------------------------------------------------------------------
     def on_events(self, batch: Sequence[Event]) -> bool:
@@ -174,13 +173,14 @@ class CouponEngine:
         self.outbox.emit(A.COUPON_CLOSE, {"coupon_id": drop.coupon_id, "reason": reason,
                                           "claimed": self.book.claimed(drop.coupon_id),
                                           "was": was}, source)
-        words = {"all claimed": "all coupons claimed", "expired": "coupon expired"}.get(reason, reason)
-        return ok(f"Coupon closed: {words}.")
+        key = {"all claimed": "coupon.closed_all", "expired": "coupon.closed_expired",
+               "stopped by host": "coupon.closed_stopped"}.get(reason)
+        return ok(key) if key else ok("coupon.closed", reason=reason)
 
     def stop(self, source: ActionSource) -> Result:
         if self.drop is None:
-            return ok("No coupon on screen.")
-        result = ok("Coupon removed from the screen.")
+            return ok("coupon.none")
+        result = ok("coupon.removed")
         if self.drop.phase != "closed":
             result = self._close("stopped by host", source)
         self.drop = None

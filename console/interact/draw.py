@@ -48,6 +48,16 @@ def freeze_entrants(ids: Iterable[str]) -> list[str]:
     return sorted(set(ids))
 
 
+def entrants_bytes(frozen: Iterable[str]) -> bytes:
+    """E: the frozen (sorted, de-duplicated) ids joined by "\\n", UTF-8 — hashed into every draw."""
+    return "\n".join(frozen).encode("utf-8")
+
+
+def entrants_digest(frozen: Iterable[str]) -> str:
+    """SHA-256(E) as lowercase hex: logged at close; its first 12 characters are shown on air."""
+    return hashlib.sha256(entrants_bytes(frozen)).hexdigest()
+
+
 @dataclass
 class DrawSequence:
     """Deterministic winner stream for one seed and one frozen entrant list."""
@@ -60,7 +70,7 @@ class DrawSequence:
     def __post_init__(self) -> None:
         self.entrants = freeze_entrants(self.entrants)
         self.remaining = list(self.entrants)
-        self._tail = "\n".join(self.entrants).encode("utf-8")
+        self._tail = entrants_bytes(self.entrants)
 
     def next_winner(self) -> str | None:
         n = len(self.remaining)

@@ -6,6 +6,8 @@ This counts those calls to action in a rolling window; it warns, it never blocks
 
 from __future__ import annotations
 
+from console.messages import M, Message
+
 from collections import deque
 
 
@@ -25,18 +27,14 @@ class FatigueGuard:
         self._trim(now)
         return len(self._calls)
 
-    def would_warn(self, now: float) -> str | None:
+    def would_warn(self, now: float) -> Message | None:
         """The warning the *next* call to action would get; the UI can show it before a click."""
         count = self.recent(now) + 1
         if count <= self.max_calls:
             return None
-        minutes = self.window_s / 60
-        return (
-            f"That is call to action #{count} in {minutes:g} minutes (guide: at most "
-            f"{self.max_calls}). Viewers who are asked too often stop joining in."
-        )
+        return M("fatigue.warning", count=count, minutes=f"{self.window_s / 60:g}", max_calls=self.max_calls)
 
-    def record(self, now: float, kind: str) -> str | None:
+    def record(self, now: float, kind: str) -> Message | None:
         warning = self.would_warn(now)
         self._calls.append((now, kind))
         return warning

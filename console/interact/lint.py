@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from console.messages import M, Message
 from console.resources import resource
 
 
@@ -20,6 +21,8 @@ from console.resources import resource
 class LintHit:
     term: str
     reason: str
+    """Why, in English."""
+    reason_zh: str = ""
 
 
 def _fold(text: str) -> str:
@@ -36,20 +39,21 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 class AirTextLint:
-    def __init__(self, groups: dict[str, tuple[str, Iterable[str]]]) -> None:
-        """groups: name -> (reason, terms)."""
-        self._rules: list[tuple[str, str, re.Pattern[str]]] = []
+    def __init__(self, groups: dict[str, tuple[str | tuple[str, str], Iterable[str]]]) -> None:
+        """groups: name -> (reason, terms); a reason is English text or (English, Chinese)."""
+        self._rules: list[tuple[str, tuple[str, str], re.Pattern[str]]] = []
         for reason, terms in groups.values():
+            pair = (reason, reason) if isinstance(reason, str) else (reason[0], reason[1])
             for term in terms:
                 if term.strip():
-                    self._rules.append((term, reason, _pattern(term)))
+                    self._rules.append((term, pair, _pattern(term)))
 
     @classmethod
     def load(cls, path: Path | None = None) -> "AirTextLint":
         path = path or resource("lint_terms.toml")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         groups = {
-            name: (f"{g.get('reason_en', name)} / {g.get('reason_zh', name)}", g.get("terms", []))
+            name: ((g.get("reason_en", name), g.get("reason_zh", g.get("reason_en", name))), g.get("terms", []))
             for name, g in data.items()
             if isinstance(g, dict)
         }
@@ -62,13 +66,16 @@ class AirTextLint:
         for term, reason, pattern in self._rules:
             if term not in seen and any(pattern.search(t) for t in folded):
                 seen.add(term)
-                hits.append(LintHit(term, reason))
+                hits.append(LintHit(term, reason[0], reason[1]))
         return hits
 
 
-def describe(hits: list[LintHit]) -> str:
-    listed = ", ".join(f"“{h.term}” ({h.reason})" for h in hits)
-    return (
-        f"Not sent: the text contains {listed}. Reword it, or choose “send anyway” "
-        "(the override is recorded in the session log)."
-    )
+def describe(hits: list[LintHit]) -> Message:
+    frozen = tuple(hits)
+
+    def listed(lang: str) -> str:  # the flagged terms with their reasons, in the reader's language
+        sep = "、" if lang == "zh_CN" else ", "
+        return sep.join(M("lint.hit", term=h.term, reason=h.reason_zh if lang == "zh_CN" else h.reason).text(lang)
+                        for h in frozen)
+
+    return M("lint.blocked", hits=listed)

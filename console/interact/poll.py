@@ -2,14 +2,18 @@
 
 The engine keeps the rules (one vote each, first vote counts unless changes are allowed, nothing
 after close); a `PollBackend` turns platform traffic into votes. The local backend reads comment
-keywords; a native backend (Twitch/YouTube polls through their provider) would report votes from
-the platform instead, and the same poll runs there.
+keywords. A native backend (console/providers/native_poll.py) runs the same poll as a Twitch /
+YouTube poll too: those platforms count their own votes and report only tallies, which the backend
+hands back through `tallies()`; the engine adds them to the keyword votes for the overlay and keeps
+them apart per source for the breakdown on hover.
 """
 
 from __future__ import annotations
 
+from console.messages import M, Message
+
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from console.core import actions as A
 from console.core.events import ActionSource, Comment, Event, Viewer
@@ -42,6 +46,12 @@ class PollBackend(Protocol):
 
     def close(self, spec: PollSpec) -> None: ...
 
+    def tallies(self) -> Mapping[str, Sequence[int]]:
+        """Votes counted by platforms themselves (native polls), per platform; {} for none."""
+
+    def finished(self) -> bool:
+        """True when every place the poll runs has closed it (a platform ended it early)."""
+
 
 class KeywordPollBackend:
     """Votes are comments whose whole text is one option's keyword ("1", "A", "二", the name)."""
@@ -67,36 +77,41 @@ class KeywordPollBackend:
     def close(self, spec: PollSpec) -> None:
         self._lookup = []
 
+    def tallies(self) -> Mapping[str, Sequence[int]]:
+        return {}
+
+    def finished(self) -> bool:
+        return False
+
 
 def build_spec(poll_id: str, question: str, options: Sequence[str],
                keywords: Sequence[Sequence[str]] | None, duration_s: float | None,
-               allow_change: bool) -> PollSpec | str:
-    """The spec, or a sentence saying what is wrong with the input."""
+               allow_change: bool) -> PollSpec | Message:
+    """The spec, or a message saying what is wrong with the input."""
     question = question.strip()
     labels = tuple(o.strip() for o in options)
     if not question:
-        return "The poll needs a question."
+        return M("poll.no_question")
     if not MIN_OPTIONS <= len(labels) <= MAX_OPTIONS:
-        return f"A poll needs {MIN_OPTIONS} to {MAX_OPTIONS} options (got {len(labels)})."
+        return M("poll.option_count", low=MIN_OPTIONS, high=MAX_OPTIONS, count=len(labels))
     if any(not label for label in labels):
-        return "Every poll option needs a name."
+        return M("poll.option_name")
     if keywords is None:
         kws = tuple(tuple(default_option_keywords(i, label)) for i, label in enumerate(labels))
     else:
         if len(keywords) != len(labels):
-            return "Give one keyword list per option."
+            return M("poll.keyword_lists")
         kws = tuple(tuple(k for k in group if normalize(k)) for group in keywords)
         if any(not group for group in kws):
-            return "Every option needs at least one keyword viewers can type."
+            return M("poll.keyword_missing")
     owner: dict[str, int] = {}
     for index, group in enumerate(kws):
         for word in group:
             other = owner.setdefault(normalize(word), index)
             if other != index:
-                return (f"Keyword “{word}” would vote for both “{labels[other]}” and "
-                        f"“{labels[index]}”; give each option its own keywords.")
+                return M("poll.keyword_clash", word=word, first=labels[other], second=labels[index])
     if duration_s is not None and duration_s <= 0:
-        return "The poll duration must be positive (or none for a manual close)."
+        return M("poll.duration")
     return PollSpec(poll_id, question, labels, kws, duration_s, allow_change)
 
 
@@ -117,7 +132,7 @@ class PollEngine:
 
     def open(self, spec: PollSpec, source: ActionSource) -> Result:
         if self.is_open:
-            return refused("A poll is already running; close it before opening another.")
+            return refused("poll.running")
         self.spec, self.closed = spec, False
         self._opened_at = self.clock.monotonic()
         self._tally = [0] * len(spec.options)
@@ -130,23 +145,41 @@ class PollEngine:
             "backend": self.backend.name,
         }, source)
         hint = " / ".join(f"{k[0]}={l}" for l, k in zip(spec.options, spec.keywords))
-        return ok(f"Poll open: {spec.question} ({hint})")
+        return ok("poll.open", question=spec.question, hint=hint)
 
     def close(self, source: ActionSource) -> Result:
         if not self.is_open:
-            return refused("There is no poll running.")
+            return refused("poll.none")
         assert self.spec is not None
         self.closed = True
         self.backend.close(self.spec)
-        self.outbox.emit(A.POLL_CLOSE, {"poll_id": self.spec.poll_id, "tally": list(self._tally)}, source)
-        best = max(self._tally)
+        merged, sources = self._merged()
+        detail = {"poll_id": self.spec.poll_id, "tally": merged}
+        if sources:
+            detail["by_platform"] = {src: list(v) for src, v in sources}
+        self.outbox.emit(A.POLL_CLOSE, detail, source)
+        best = max(merged)
         if best == 0:
-            return ok("Poll closed: no votes.")
-        leaders = [l for l, n in zip(self.spec.options, self._tally) if n == best]
-        return ok(f"Poll closed: {' / '.join(leaders)} leads with {best} of {sum(self._tally)} votes.")
+            return ok("poll.closed_empty")
+        leaders = [l for l, n in zip(self.spec.options, merged) if n == best]
+        return ok("poll.closed", leaders=" / ".join(leaders), best=best, total=sum(merged))
+
+    def _merged(self) -> tuple[list[int], tuple[tuple[str, tuple[int, ...]], ...]]:
+        """Keyword votes plus every platform's own tally, and the per-source split (when >1 source)."""
+        native = self.backend.tallies()
+        n = len(self._tally)
+        merged = list(self._tally)
+        sources: list[tuple[str, tuple[int, ...]]] = []
+        for platform, votes in native.items():
+            row = tuple((list(votes) + [0] * n)[:n])
+            sources.append((platform, row))
+            merged = [a + b for a, b in zip(merged, row)]
+        if not sources:
+            return merged, ()
+        return merged, (("comments", tuple(self._tally)), *sources)
 
     def dismiss(self, source: ActionSource) -> Result:
-        result = self.close(source) if self.is_open else ok("Poll removed from the screen.")
+        result = self.close(source) if self.is_open else ok("poll.removed")
         self.spec = None
         return result
 
@@ -156,7 +189,7 @@ class PollEngine:
         return max(0.0, self.spec.duration_s - (self.clock.monotonic() - self._opened_at))
 
     def tick(self) -> list[Result]:
-        if self.is_open and self.remaining_s() == 0.0:
+        if self.is_open and (self.remaining_s() == 0.0 or self.backend.finished()):
             return [self.close(ActionSource.ENGINE)]
         return []
 
@@ -184,16 +217,18 @@ class PollEngine:
         return changed
 
     def tally(self) -> list[int]:
-        return list(self._tally)
+        return self._merged()[0]
 
     def view(self) -> PollView | None:
         if self.spec is None:
             return None
+        merged, sources = self._merged()
         return PollView(
             poll_id=self.spec.poll_id,
             question=self.spec.question,
-            options=tuple(zip(self.spec.options, self._tally)),
-            total=sum(self._tally),
+            options=tuple(zip(self.spec.options, merged)),
+            total=sum(merged),
             remaining_s=None if self.closed else self.remaining_s(),
             closed=self.closed,
+            by_platform=sources,
         )

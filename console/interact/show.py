@@ -29,6 +29,7 @@ from console.commerce.catalog import Catalog, shared_catalog
 from console.core import actions as A
 from console.core.clock import Clock
 from console.core.events import ActionSource
+from console.messages import M
 
 from . import registry
 from .controller import Interactions
@@ -208,30 +209,31 @@ class ShowRunner:
         """Fire a pending cue now (the producer's "go early"; tick() uses it when time comes)."""
         cue = self._cue(cue_id)
         if cue is None:
-            return refused(f"There is no cue called “{cue_id}”.")
+            return refused("cue.unknown", cue=cue_id)
         if self.status[cue.id] != "pending":
-            return refused(f"Cue “{cue_id}” was already {self.status[cue.id]}.")
+            return refused("cue.done_already", cue=cue_id, status=M(f"cue.status.{self.status[cue.id]}"))
         self.start()
         early = self.elapsed() < cue.at_s
         try:
             result = getattr(self.controller, cue.action)(**cue.params, source=ActionSource.CUE)
         except (TypeError, ValueError, KeyError) as exc:
-            result = refused(f"Cue “{cue_id}” could not run: {exc}")
+            result = refused("cue.failed", cue=cue_id, error=str(exc))
         self.status[cue.id] = "fired" if result.ok else "failed"
         self.results[cue.id] = result
         self._outbox.emit(A.CUE_FIRE, {"cue_id": cue.id, "action": cue.action, "early": early,
-                                       "ok": result.ok, "message": result.message}, ActionSource.CUE)
+                                       "ok": result.ok, "message": result.msg.text("en"),
+                                       "message_key": result.msg.key}, ActionSource.CUE)
         self._publish()
         return result
 
     def skip(self, cue_id: str) -> Result:
         cue = self._cue(cue_id)
         if cue is None or self.status[cue.id] != "pending":
-            return refused(f"Cue “{cue_id}” is not waiting to fire.")
+            return refused("cue.not_pending", cue=cue_id)
         self.status[cue.id] = "skipped"
         self._outbox.emit(A.CUE_SKIP, {"cue_id": cue.id, "action": cue.action}, ActionSource.CUE)
         self._publish()
-        return ok(f"Skipped cue “{cue_id}”.")
+        return ok("cue.skipped", cue=cue_id)
 
     def tick(self) -> list[Result]:
         """Fire every cue whose time has come (in order), then let the engines' timers run."""

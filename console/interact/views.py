@@ -19,6 +19,15 @@ class PollView:
     remaining_s: float | None
     """None when the poll has no timer (manual close)."""
     closed: bool
+    by_platform: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """Where the votes came from on a multistream: ("comments", …), ("twitch", …), ("youtube", …);
+    empty when there is only one source. The UI shows it on hover."""
+
+    def breakdown(self) -> str:
+        """One line per source for a tooltip: "twitch: A 3 · B 5"."""
+        labels = [label for label, _ in self.options]
+        return "\n".join(f"{src}: " + " · ".join(f"{l} {n}" for l, n in zip(labels, votes))
+                         for src, votes in self.by_platform)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +35,7 @@ class LotteryView:
     draw_id: str
     keyword: str
     phase: str
-    """"open" | "closed" | "drawn"."""
+    """"open" | "closed" | "drawn" | "void"."""
     remaining_s: float | None
     entrants: int
     winners: tuple[str, ...]
@@ -35,6 +44,12 @@ class LotteryView:
     """SHA-256 hex of the secret seed, published when entries open."""
     seed: str | None
     """The seed in hex, revealed only once winners are drawn."""
+    entrants_hash: str | None = None
+    """SHA-256 hex of the frozen entrant list (from close on), shown on air with the count."""
+    chain_head: str | None = None
+    """"#seq hash" of the session log at the draw, shown on air."""
+    void_reason: str | None = None
+    """Set when the lottery was called off (phase "void"); shown on air."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from console.i18n import pick
 
-from .registry import Output, OutputContext, OutputStatus, create
+from .registry import Output, OutputContext, OutputStatus, OutputUnavailable, create, label
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,12 @@ class OutputManager:
             output = create(key, self.context, **options)
             output.start()
         except Exception as exc:  # noqa: BLE001 — one output must never end the session
-            log.warning("output %s could not start: %s", name, exc, exc_info=not isinstance(exc, OSError))
-            self.context.note(pick(f"Output '{name}' could not start: {exc}", f"输出“{name}”无法启动：{exc}"))
+            # Expected causes (no device, refused connection) get the host's message, not a traceback.
+            expected = isinstance(exc, (OSError, OutputUnavailable))
+            log.log(logging.DEBUG if expected else logging.WARNING, "output %s could not start: %s", name, exc,
+                    exc_info=not expected)
+            shown = label(key) if name == key else f"{label(key)} ({name})"
+            self.context.note(pick(f"{shown} could not start: {exc}", f"{shown}无法启动：{exc}"))
             return None
         with self._lock:
             self._running[name] = output

@@ -62,7 +62,19 @@ class Output(Protocol):
     def status(self) -> OutputStatus: ...
 
 
+class OutputUnavailable(RuntimeError):
+    """An output cannot start for a reason the host can fix; the message says how (no traceback)."""
+
+
 OUTPUTS: dict[str, type] = {}
+
+
+def label(key: str) -> str:
+    """The output's name in the host's language ("virtualcam" → "Virtual camera" / "虚拟摄像头")."""
+    from console.i18n import pick
+
+    cls = OUTPUTS.get(key)
+    return pick(cls.label_en, cls.label_zh) if cls is not None else key
 
 
 def register(cls: type) -> type:

@@ -21,9 +21,11 @@ from console.core.clock import Clock, SystemClock
 from console.core.hub import SessionHub
 from console.core.signal import Signal
 
-from .credentials import get_credential
+from console.i18n import pick
+
+from .credentials import env_name, get_credential
 from .reconnect import ReconnectPolicy
-from .status import ConnState, ConnStatus
+from .status import ConnState, ConnStatus, ProviderError
 
 
 class Capability(StrEnum):
@@ -87,9 +89,9 @@ class Provider(abc.ABC):
         self.status = ConnStatus(self.platform, ConnState.CONNECTING)
 
     def report(self, state: ConnState, reason: str = "", *, attempt: int = 0,
-               next_try_s: float | None = None) -> None:
+               next_try_s: float | None = None, sign_in: bool = False) -> None:
         """Record and announce a connection change (safe to call repeatedly with the same state)."""
-        status = ConnStatus(self.platform, state, reason, attempt, next_try_s)
+        status = ConnStatus(self.platform, state, reason, attempt, next_try_s, sign_in)
         if status == self.status and state is not ConnState.CONNECTING:
             return
         self.status = status
@@ -113,3 +115,24 @@ class Provider(abc.ABC):
 
     async def close(self) -> None:
         """Release what the platform needs released (end a game, stop push tasks). Idempotent."""
+
+    # -- for the Platform settings dialog -----------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """What this provider has seen so far (received, refused, errors …), for the host."""
+        return {}
+
+    async def test_connection(self) -> str:
+        """Check settings and credentials without starting a show; returns one host-readable
+        line, or raises ProviderError with the reason. The default checks that every credential
+        the platform declares is present; adapters that can do better (a harmless API call,
+        binding the port) override it."""
+        from . import registry  # registry imports this module
+
+        spec = registry.load_all().get(self.platform)
+        missing = [n for n in (spec.credentials if spec else ()) if not self.ctx.secret(n)]
+        if missing:
+            names = ", ".join(missing)
+            envs = ", ".join(env_name(self.platform, n) for n in missing)
+            raise ProviderError(pick(f"missing credentials: {names} (keyring or {envs})",
+                                     f"缺少凭据：{names}（系统钥匙串或环境变量 {envs}）"))
+        return pick("settings look complete", "设置完整")

@@ -24,7 +24,7 @@ from console.i18n import pick
 
 from . import registry
 from .base import Provider, ProviderContext
-from .status import ConnState, ConnStatus, ProviderError
+from .status import ConnState, ConnStatus, ProviderError, SignInRequired
 
 log = logging.getLogger(__name__)
 RESUME_EVERY_S = 2.0
@@ -133,11 +133,32 @@ class PlatformRunner:
         except asyncio.CancelledError:
             raise
         except ProviderError as exc:
-            provider.report(ConnState.FAILED, exc.reason)
+            provider.report(ConnState.FAILED, exc.reason, sign_in=isinstance(exc, SignInRequired))
         except Exception as exc:  # noqa: BLE001
             log.exception("provider %s stopped", provider.platform)
             provider.report(ConnState.FAILED, pick(f"stopped unexpectedly ({type(exc).__name__}: {exc})",
                                                    f"意外停止（{type(exc).__name__}：{exc}）"))
+
+    async def restart(self, name: str) -> Provider | None:
+        """Start one platform again (after "Sign in again"): a fresh provider that reads the new
+        credentials, in the same session — same hub, log and resume state; the others keep running."""
+        old = self.by_platform(name)
+        if old is None:
+            return None
+        for task in [t for t in self._tasks if t.get_name() == f"provider.{name}"]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            self._tasks.remove(task)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(old.close(), 5.0)
+        ctx = ProviderContext(platform=name, config=old.ctx.config, clock=self.clock,
+                              resume=dict(self._resume.get(name, {})), save_resume=self._saver(name))
+        ctx.status_changed.connect(self._on_status)
+        provider = registry.load_all()[name].factory(ctx)
+        self.providers[self.providers.index(old)] = provider  # in place: holders of the list see it
+        self._tasks.append(asyncio.create_task(self._run_one(provider), name=f"provider.{name}"))
+        return provider
 
     async def stop(self) -> None:
         for task in self._tasks:

@@ -32,10 +32,14 @@ class ConnStatus:
     """Reconnect attempt number (1, 2, …) while RECONNECTING."""
     next_try_s: float | None = None
     """Seconds until the next attempt while RECONNECTING."""
+    sign_in: bool = False
+    """FAILED because the sign-in expired or was revoked: the UI offers "Sign in again"."""
 
     def detail(self) -> dict:
         """What goes into the session log (no secrets: reasons never carry tokens)."""
         d: dict = {"platform": self.platform, "state": str(self.state), "message": self.reason}
+        if self.sign_in:
+            d["sign_in"] = True
         if self.state is ConnState.RECONNECTING:
             d["attempt"] = self.attempt
             d["next_try_s"] = round(self.next_try_s or 0.0, 2)
@@ -68,3 +72,11 @@ class ProviderError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.fatal = fatal
+
+
+class SignInRequired(ProviderError):
+    """The platform no longer accepts our sign-in (expired, revoked, never signed in). Fatal; the
+    status carries `sign_in=True` so the UI offers "Sign in again" — the session keeps its data."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, fatal=True)

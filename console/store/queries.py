@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from .schema import CURRENT_VERSION, migrate, user_version
+from .schema import CURRENT_VERSION, SchemaTooNew, migrate, user_version
 
 
 def open_db(path: Path | str) -> sqlite_utils.Database:
@@ -36,6 +36,61 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
     db = sqlite_utils.Database(sqlite3.connect(str(path)), execute_plugins=False)
     migrate(db)
     return db
+
+
+class NotASessionLog(ValueError):
+    """The file is not a Live Console session log (empty, or some other database)."""
+
+
+def open_readonly(path: Path | str) -> sqlite_utils.Database:
+    """Open a log strictly for reading: never creates, migrates or otherwise writes the file.
+
+    What verify-draw uses, so checking a log can never change the evidence. Raises
+    FileNotFoundError, SchemaTooNew (newer app wrote it) or NotASessionLog, in words.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No session log at {path}.")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        version = user_version(sqlite_utils.Database(conn, execute_plugins=False))
+    except sqlite3.OperationalError:
+        # WAL files need their -shm; in a read-only folder with no writer, read it as immutable.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        version = user_version(sqlite_utils.Database(conn, execute_plugins=False))
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    if version > CURRENT_VERSION:
+        conn.close()
+        raise SchemaTooNew(
+            f"{path.name} was written by a newer version of Live Console (log format {version}; "
+            f"this version reads formats up to {CURRENT_VERSION}). Update Live Console to check it.")
+    if "sessions" not in db.table_names():
+        conn.close()
+        raise NotASessionLog(f"{path} is not a Live Console session log (it has no sessions table).")
+    return db
+
+
+def session_records(db: sqlite_utils.Database, session_id: int) -> list[dict[str, Any]]:
+    """All of one session's records — events and actions — in the log's own order (`seq`).
+
+    Each dict has "table", the columns, the JSON parsed into "payload"/"detail" and the text as
+    stored in "raw" (what the hash chain covers). Rows without a seq (written before the chain)
+    follow, by id.
+    """
+    out: list[dict[str, Any]] = []
+    for table, text_col in (("events", "payload"), ("actions", "detail")):
+        for row in db.query(f"SELECT * FROM {table} WHERE session_id = ?", [session_id]):
+            row["table"] = table
+            row["raw"] = row[text_col]
+            try:
+                row[text_col] = json.loads(row[text_col]) if row[text_col] else {}
+            except ValueError:
+                row[text_col] = {}
+            row.setdefault("seq", None)
+            out.append(row)
+    out.sort(key=lambda r: (r["seq"] is None, r["seq"] or 0, r["table"], r["id"]))
+    return out
 
 
 def _session_dict(row: dict[str, Any]) -> dict[str, Any]:

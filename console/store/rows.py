@@ -21,15 +21,6 @@ EVENT_COLUMNS = (
 )
 ACTION_COLUMNS = ("session_id", "ts", "name", "source", "detail", "platform", "msg_id")
 
-INSERT_EVENT = (
-    f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
-)
-INSERT_ACTION = (
-    f"INSERT INTO actions ({', '.join(ACTION_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(ACTION_COLUMNS))})"
-)
-
 _SECRET_KEY = re.compile(
     r"(secret|token|password|passwd|cookie|credential|auth(?!or)|signature"
     r"|api[_-]?key|private[_-]?key|stream[_-]?key|session[_-]?id$)",
@@ -79,13 +70,16 @@ def _text(value: Any) -> str | None:
 
 
 def split_rows(
-    session_id: int, events: Iterable[Event]
+    session_id: int, events: Iterable[Event], order: list[bool] | None = None
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """(event rows, action rows) for one enqueued batch, in arrival order.
 
     Values are coerced to what the columns hold, so one malformed event can't make the
-    database refuse the whole batch.
+    database refuse the whole batch. `order` (if given) gets True per event row and False per
+    action row, in arrival order: the log's own order across both tables (see chain.py).
     """
+    if order is None:
+        order = []
     event_rows: list[tuple[Any, ...]] = []
     action_rows: list[tuple[Any, ...]] = []
     for ev in events:
@@ -101,7 +95,12 @@ def split_rows(
                     _text(ev.platform),
                     _text(ev.msg_id),
                 )
+<<<<<<< HEAD
             ))
+=======
+            )
+            order.append(False)
+>>>>>>> main
             continue
         viewer = ev.viewer
         event_rows.append(_storable(
@@ -115,7 +114,12 @@ def split_rows(
                 str(viewer.name)[:MAX_NAME_CHARS] if viewer else None,
                 _json_or_fallback(ev.payload_json, lambda: _payload_or_repr(ev)),
             )
+<<<<<<< HEAD
         ))
+=======
+        )
+        order.append(True)
+>>>>>>> main
     return event_rows, action_rows
 
 

@@ -148,7 +148,23 @@ def _v2_to_v3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
+def _v3_to_v4(db: sqlite_utils.Database) -> None:
+    """The hash chain (store/chain.py) and interrupted sessions.
+
+    `seq` orders a session's events and actions together (the log's own order); `prev_hash` and
+    `hash` chain them. Rows written before v4 keep NULLs: they were never chained and verify-draw
+    says so instead of pretending. `interrupted_at` is the time of the last record of a session
+    that was never ended (the app crashed or was killed); set when the next start finds it.
+    """
+    for table in ("events", "actions"):
+        db[table].add_column("seq", int)
+        db[table].add_column("prev_hash", bytes)
+        db[table].add_column("hash", bytes)
+        db[table].create_index(["session_id", "seq"], index_name=f"{table}_session_seq")
+    db["sessions"].add_column("interrupted_at", float)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3, _v3_to_v4]
 """MIGRATIONS[n] takes a database from version n to n + 1. Only ever append."""
 
 CURRENT_VERSION = len(MIGRATIONS)

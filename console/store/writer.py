@@ -131,6 +131,7 @@ class SessionStore:
         self._failing = False
         self._commit_estimate = 0.1 * self._window  # until real commits have been timed
         self._latency: float | None = None
+        self._heads: dict[int, tuple[int, bytes]] = {}
 
         self._thread = threading.Thread(target=self._run, name="session-log-writer", daemon=True)
         self._thread.start()
@@ -199,9 +200,11 @@ class SessionStore:
         """Write everything queued so far now; True once it is on disk."""
         done = threading.Event()
         with self._lock:
-            if self._closed:
-                return self.stats().pending == 0
-            self._queue.put(("flush", done))
+            closed = self._closed
+            if not closed:
+                self._queue.put(("flush", done))
+        if closed:  # stats() takes the lock itself: never call it while holding it
+            return self.stats().pending == 0
         return done.wait(timeout)
 
     def stats(self) -> StoreStats:
@@ -219,6 +222,17 @@ class SessionStore:
                 last_latency_s=self._latency,
                 session_id=self._session,
             )
+
+    def chain_head(self, session_id: int | None = None) -> tuple[int, str] | None:
+        """(seq, hex hash) of the newest record of the session that is on disk, or None.
+
+        What the lottery shows on air at a draw: anyone holding the published log can check
+        that its record #seq has this hash, so the log cannot have been rewritten up to there.
+        """
+        with self._lock:
+            sid = self._session if session_id is None else session_id
+            head = self._heads.get(sid) if sid is not None else None
+        return None if head is None else (head[0], head[1].hex())
 
     def close(self, timeout: float = 10.0) -> None:
         """Flush everything and stop the writer. Idempotent; also runs at interpreter exit.
@@ -252,12 +266,15 @@ class SessionStore:
         if op == "events":
             session_id, events, enqueued_at = arg
             batch.oldest = min(batch.oldest, enqueued_at)
+            order: list[bool] = []
             try:
-                ev_rows, act_rows = rows.split_rows(session_id, events)
+                ev_rows, act_rows = rows.split_rows(session_id, events, order)
             except Exception:  # noqa: BLE001 — not an Event at all, or a broken subclass
-                ev_rows, act_rows = self._split_one_by_one(session_id, events)
+                order = []
+                ev_rows, act_rows = self._split_one_by_one(session_id, events, order)
             batch.events.extend(ev_rows)
             batch.actions.extend(act_rows)
+            batch.order.extend(order)
         elif op == "start":
             batch.sessions.append(arg)
         elif op == "end":
@@ -270,12 +287,14 @@ class SessionStore:
             return arg
         return None
 
-    def _split_one_by_one(self, session_id: int, events: Sequence[Event]) -> tuple[list, list]:
+    def _split_one_by_one(self, session_id: int, events: Sequence[Event],
+                          order: list[bool]) -> tuple[list, list]:
         ev_rows: list = []
         act_rows: list = []
         for ev in events:
             try:
                 one_ev, one_act = rows.split_rows(session_id, (ev,))
+                order.extend([True] * len(one_ev) + [False] * len(one_act))
             except Exception:  # noqa: BLE001
                 log.exception("session log: cannot log %.200r", ev)
                 with self._lock:
@@ -382,6 +401,7 @@ class SessionStore:
             self._duplicates += done.duplicates
             self._rejected += done.rejected
             self._batches += 1
+            self._heads.update(done.heads)
             if batch.oldest != float("inf"):
                 self._latency = finished - batch.oldest
             recovered = self._failing

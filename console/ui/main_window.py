@@ -17,6 +17,7 @@ from console.i18n import pick
 from console.video.capture import DEMO, list_devices
 
 from .insight_docks import add_insight_docks, build_comments
+from .output_actions import OutputActions
 from .status_bar import ConsoleStatusBar
 from .taskman import run_in_background
 from .video_view import VideoView
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
         self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
         self._build_output_menu()
+        self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
@@ -121,6 +123,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, a=aspect: self.app.overlays.set_aspect(a))
             group.addAction(action)
             self.aspect_actions[aspect] = action
+        # The audience's language can differ from the host's: overlays have their own.
+        lang_menu = self._view_menu.addMenu(pick("Overlay language (viewers)", "画面文字语言（观众）"))
+        lang_group = QActionGroup(self)
+        lang_group.setExclusive(True)
+        self.overlay_lang_actions: dict[str, QAction] = {}
+        for lang, label in (("zh", "中文"), ("en", "English")):
+            action = lang_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(self.app.overlays.language == lang)
+            action.triggered.connect(lambda _=False, l=lang: self.app.overlays.set_language(l))
+            lang_group.addAction(action)
+            self.overlay_lang_actions[lang] = action
         # Standing overlay elements (viewer count …) declare a toggle label; the menu lists them.
         self.element_actions: dict[str, QAction] = {}
         for name, element in self.app.overlays.elements.items():
@@ -188,4 +202,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
         self.save_layout()
+        self.output_actions.close()
         super().closeEvent(event)

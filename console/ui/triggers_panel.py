@@ -76,6 +76,10 @@ class _StateRow:
         text = pick(*self.kind.describe(view))
         if self.text.text() != text:
             self.text.setText(text)
+        # A poll on a multistream: where the votes came from, on hover (native + keyword).
+        breakdown = view.breakdown() if hasattr(view, "breakdown") else ""
+        if self.text.toolTip() != breakdown:
+            self.text.setToolTip(breakdown)
         for control in self.kind.controls:
             self.buttons[control.key].setVisible(control.visible(view))
 

@@ -26,4 +26,4 @@ class CardEngine:
     def stop(self, source: ActionSource) -> Result:
         self.current = None
         self.outbox.emit(A.OVERLAY_CLEAR, {"kind": self.kind}, source)
-        return ok("Removed from the screen.")
+        return ok("stop.removed")

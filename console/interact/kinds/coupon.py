@@ -43,7 +43,7 @@ def drop_coupon(ix, title: str, keyword: str, *, quantity: int, percent_off: flo
     """`sku`: a catalog product the coupon is for (its currency is used)."""
     product = ix.catalog.find(sku) if sku else None
     if sku and product is None:
-        return refused(f"{sku} is not in the product catalog; a coupon can only be for a product in it.")
+        return refused("coupon.sku", sku=sku)
     if product is not None:
         currency = product.currency
     spec = CouponSpec(title.strip(), keyword.strip(), int(quantity), percent_off, amount_off,

@@ -18,6 +18,8 @@ def _describe(v):
         return (f"open {mmss(v.remaining_s)} · {entrants[0]}", f"报名中 {mmss(v.remaining_s)} · {entrants[1]}")
     if v.phase == "closed":
         return (f"entries closed · {entrants[0]}", f"已截止 · {entrants[1]}")
+    if v.phase == "void":
+        return (f"void: {v.void_reason}", f"已作废：{v.void_reason}")
     if v.winners:
         return ("winners: " + ", ".join(v.winners), "中奖：" + ", ".join(v.winners))
     return ("no winners", "无人中奖")
@@ -26,7 +28,8 @@ def _describe(v):
 KIND = register(InteractionKind(
     "lottery", ("Lottery", "抽奖"), order=20, timed=True,
     engine=lambda ix: LotteryEngine(ix.clock, ix.outbox, watch_time=ix.watch_time,
-                                    is_blocked=ix.blocked.__contains__),
+                                    is_blocked=ix.blocked.__contains__,
+                                    chain_head=lambda: ix.chain_head()),
     stop=lambda engine, source: engine.dismiss(source),
     describe=_describe,
     controls=(
@@ -54,7 +57,7 @@ def start_lottery(ix, keyword: str, *, window_s: float = 60, winners: int = 1,
     try:
         parsed = rules if isinstance(rules, LotteryRules) else LotteryRules.from_mapping(rules)
     except (ValueError, TypeError) as exc:
-        return refused(f"Lottery rules not understood: {exc}")
+        return refused("lottery.rules", error=str(exc))
     parsed = LotteryRules(parsed.followers_only, parsed.min_watch_s, parsed.high_value_only,
                           parsed.blocked | frozenset(ix.blocked))
     return ix.guarded("lottery", [keyword], override_lint,

@@ -25,9 +25,9 @@ def pin_comment(ix, viewer_name: str, text: str, source: ActionSource = ActionSo
     def op():
         clean = " ".join(text.split())
         if not clean:
-            return refused("There is no text to pin.")
+            return refused("pin.empty")
         ix.engine("pinned").show(PinnedCommentView(viewer_name, clean))
         ix.outbox.emit(A.PIN_COMMENT, {"viewer_name": viewer_name, "text": clean}, source)
-        return ok("Comment pinned on screen.")
+        return ok("pin.done")
 
     return ix.guarded("pinned", [text], override_lint, op, call_to_action=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from console.core.events import ActionSource
+from console.messages import Message
 
 from ..poll import PollEngine, build_spec
 from ..registry import Control, InteractionKind, register
@@ -30,7 +31,7 @@ def open_poll(ix, question: str, options: Sequence[str], *, duration_s: float | 
               keywords: Sequence[Sequence[str]] | None = None, allow_change: bool = False,
               source: ActionSource = ActionSource.HOST, override_lint: bool = False):
     spec = build_spec(ix.outbox.new_id("poll"), question, options, keywords, duration_s, allow_change)
-    if isinstance(spec, str):
+    if isinstance(spec, Message):
         return refused(spec)
     return ix.guarded("poll", [spec.question, *spec.options], override_lint,
                       lambda: ix.engine("poll").open(spec, source), call_to_action=True)

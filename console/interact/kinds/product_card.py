@@ -34,16 +34,16 @@ def show_product_card(ix, sku: str, name: str | None = None, price: float | None
 
     def op():
         if not sku or not sku.strip():
-            return refused("The product card needs the product's SKU.")
+            return refused("card.no_sku")
         if product is None and (not name or price is None):
-            return refused(f"{sku} is not in the product catalog; give its name and price, or add it to the catalog.")
+            return refused("card.not_in_catalog", sku=sku)
         if not str(name).strip():
-            return refused("The product card needs the product's name.")
+            return refused("card.no_name")
         if price < 0:
-            return refused("The price cannot be negative.")
+            return refused("card.negative_price")
         ix.engine("product_card").show(ProductCardView(sku.strip(), str(name).strip(), float(price), currency, coupon_text))
         ix.outbox.emit(A.PRODUCT_CARD, {"sku": sku.strip(), "name": str(name).strip(), "price": float(price),
                                         "currency": currency, "coupon_text": coupon_text, "tryon": wear}, source)
-        return ok(f"Product card on screen: {name} {price:g} {currency}.")
+        return ok("card.shown", name=name, price=f"{price:g}", currency=currency)
 
     return ix.guarded("product_card", [name, coupon_text], override_lint, op, call_to_action=False)

@@ -41,12 +41,12 @@ def show_question(ix, text: str, viewer_name: str = "", source: ActionSource = A
     def op():
         clean = " ".join(str(text).split())
         if not clean:
-            return refused("There is no question to show.")
+            return refused("question.empty")
         if len(clean) > MAX_CHARS:
-            return refused(f"The question is {len(clean)} characters; viewers can read {MAX_CHARS} at most.")
+            return refused("question.too_long", length=len(clean), max=MAX_CHARS)
         name = " ".join(str(viewer_name).split())
         ix.engine("question").show(QuestionView(name, clean))
         ix.outbox.emit(QUESTION_SHOW, {"viewer_name": name, "text": clean}, source)
-        return ok("Question on screen.")
+        return ok("question.shown")
 
     return ix.guarded("question", [text], override_lint, op, call_to_action=False)

@@ -8,6 +8,6 @@ from .provider import TwitchProvider
 register(PlatformSpec("twitch", "Twitch", lambda ctx: TwitchProvider(ctx),
                       credentials=("TOKEN", "CLIENT_ID", "REFRESH_TOKEN"),
                       settings=("eventsub_url", "helix_base", "auth_base", "broadcaster", "client_id",
-                                "keepalive_s", "validate_every_s", "send", "polls", "moderation")))
+                                "keepalive_s", "validate_every_s", "send", "polls", "moderation", "native_polls")))
 
 __all__ = ["TwitchProvider"]

@@ -20,7 +20,7 @@ from console.core.clock import Clock, SystemClock
 from console.i18n import pick
 
 from ..credentials import delete_credential, get_credential, set_credential
-from ..status import ProviderError
+from ..status import ProviderError, SignInRequired
 
 DEFAULT_AUTH_BASE = "https://id.twitch.tv"
 READ_SCOPES = ("user:read:chat", "moderator:read:followers", "channel:read:subscriptions")
@@ -73,8 +73,8 @@ class AuthError(Exception):
 
 
 def expired_error() -> ProviderError:
-    return ProviderError(pick("Twitch sign-in expired or was revoked — use “Sign in again”.",
-                              "Twitch 登录已过期或被撤销——请点“重新登录”。"), fatal=True)
+    return SignInRequired(pick("Twitch sign-in expired or was revoked — use “Sign in again”.",
+                               "Twitch 登录已过期或被撤销——请点“重新登录”。"))
 
 
 class TwitchAuth:

@@ -18,7 +18,7 @@ import httpx
 from console.core.clock import Clock, SystemClock
 from console.i18n import pick
 
-from ..status import ProviderError
+from ..status import ProviderError, SignInRequired
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 3
@@ -26,8 +26,8 @@ MAX_WAIT_S = 60.0
 
 
 def signed_out_error() -> ProviderError:
-    return ProviderError(pick("Twitch sign-in expired or was revoked — use “Sign in again”.",
-                              "Twitch 登录已过期或被撤销——请点“重新登录”。"), fatal=True)
+    return SignInRequired(pick("Twitch sign-in expired or was revoked — use “Sign in again”.",
+                               "Twitch 登录已过期或被撤销——请点“重新登录”。"))
 
 
 class HelixError(Exception):

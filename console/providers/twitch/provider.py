@@ -17,7 +17,7 @@ from console.core.hub import SessionHub
 from console.i18n import pick
 
 from ..base import Capability, Provider, ProviderContext
-from ..status import ConnState, ProviderError
+from ..status import ConnState, ProviderError, SignInRequired
 from .auth import DEFAULT_AUTH_BASE, REFRESH_BEFORE_S, TwitchAuth, save_tokens
 from .eventsub import ConnectionLost, EventSubSession
 from .helix import Helix, HelixError
@@ -84,10 +84,10 @@ class TwitchProvider(Provider):
     # -- lifecycle ----------------------------------------------------------------------------
     async def _sign_in(self) -> None:
         if not self._token or not self.client_id:
-            raise ProviderError(pick("Not signed in to Twitch — use “Sign in” (or set LIVE_CONSOLE_TWITCH_TOKEN "
-                                     "and LIVE_CONSOLE_TWITCH_CLIENT_ID).",
-                                     "尚未登录 Twitch——请点“登录”（或设置 LIVE_CONSOLE_TWITCH_TOKEN 和 "
-                                     "LIVE_CONSOLE_TWITCH_CLIENT_ID）。"), fatal=True)
+            raise SignInRequired(pick("Not signed in to Twitch — use “Sign in” (or set LIVE_CONSOLE_TWITCH_TOKEN "
+                                      "and LIVE_CONSOLE_TWITCH_CLIENT_ID).",
+                                      "尚未登录 Twitch——请点“登录”（或设置 LIVE_CONSOLE_TWITCH_TOKEN 和 "
+                                      "LIVE_CONSOLE_TWITCH_CLIENT_ID）。"))
         self.auth = self.auth or TwitchAuth(self.client_id, self.auth_base, clock=self.ctx.clock)
         info = await self.auth.validate(self._token)
         await self._maybe_refresh(info.expires_in)

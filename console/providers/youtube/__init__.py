@@ -6,8 +6,9 @@ from console.providers.registry import PlatformSpec, register
 from .provider import YouTubeProvider
 
 register(PlatformSpec("youtube", "YouTube Live", lambda ctx: YouTubeProvider(ctx),
-                      credentials=("TOKEN", "API_KEY", "REFRESH_TOKEN", "CLIENT_ID"),
+                      credentials=("TOKEN", "API_KEY", "REFRESH_TOKEN", "CLIENT_ID", "CLIENT_SECRET"),
                       settings=("api_base", "auth_base", "live_chat_id", "history", "quota_per_day",
-                                "quota_reserve", "show_hours", "quota_retry_s", "send")))
+                                "quota_reserve", "show_hours", "quota_retry_s", "token_base", "send",
+                                "native_polls")))
 
 __all__ = ["YouTubeProvider"]

@@ -13,7 +13,7 @@ import httpx
 
 from console.i18n import pick
 
-from ..status import ProviderError
+from ..status import ProviderError, SignInRequired
 from .parse import ApiError, parse_error
 from .quota import Quota
 
@@ -31,8 +31,8 @@ class YouTubeError(Exception):
 
 
 def signed_out_error() -> ProviderError:
-    return ProviderError(pick("YouTube sign-in expired or was revoked — use “Sign in again”.",
-                              "YouTube 登录已过期或被撤销——请点“重新登录”。"), fatal=True)
+    return SignInRequired(pick("YouTube sign-in expired or was revoked — use “Sign in again”.",
+                               "YouTube 登录已过期或被撤销——请点“重新登录”。"))
 
 
 class YouTubeApi:

@@ -18,8 +18,9 @@ from console.core.hub import SessionHub
 from console.i18n import pick
 
 from ..base import Capability, NotSupported, Provider, ProviderContext
-from ..status import ConnState, ProviderError
+from ..status import ConnState, ProviderError, SignInRequired
 from .api import DEFAULT_API, YouTubeApi, YouTubeError
+from .auth import DEFAULT_AUTH_BASE, DEFAULT_TOKEN_BASE, refresh, save_tokens
 from .parse import PLATFORM, PollState, parse_page, poll_state
 from .quota import Quota
 
@@ -46,7 +47,10 @@ class YouTubeProvider(Provider):
         self.quota = Quota(daily=int(s("quota_per_day", 10_000)), reserve=int(s("quota_reserve", 600)),
                            plan_s=float(s("show_hours", 3)) * 3600, clock=ctx.clock,
                            used=int(r.get("quota_used", 0) or 0), day=str(r.get("quota_day", "") or ""))
+        self.auth_base = str(s("auth_base", DEFAULT_AUTH_BASE))
+        self.token_base = str(s("token_base", s("auth_base", DEFAULT_TOKEN_BASE)))
         self._token = ctx.secret("TOKEN")
+        self.refreshes = 0
         self.api = YouTubeApi(self.api_base, lambda: self._token, ctx.secret("API_KEY"), self.quota)
         self.page_token: str | None = None
         self.polls: dict[str, PollState] = {}
@@ -56,8 +60,8 @@ class YouTubeProvider(Provider):
     async def run(self, hub: SessionHub) -> None:
         self.report(ConnState.CONNECTING)
         if not self._token and not self.api.api_key:
-            raise ProviderError(pick("Not signed in to YouTube — use “Sign in” (or set LIVE_CONSOLE_YOUTUBE_TOKEN).",
-                                     "尚未登录 YouTube——请点“登录”（或设置 LIVE_CONSOLE_YOUTUBE_TOKEN）。"), fatal=True)
+            raise SignInRequired(pick("Not signed in to YouTube — use “Sign in” (or set LIVE_CONSOLE_YOUTUBE_TOKEN).",
+                                      "尚未登录 YouTube——请点“登录”（或设置 LIVE_CONSOLE_YOUTUBE_TOKEN）。"))
         policy = self.ctx.new_reconnect_policy()
         resume = self.ctx.resume
         chat_id = self.live_chat_id or str(resume.get("live_chat_id", "") or "")
@@ -80,6 +84,10 @@ class YouTubeProvider(Provider):
         while True:
             try:
                 data = await self.api.list_messages(chat_id, self.page_token)
+            except ProviderError as exc:
+                if exc.fatal and await self._refresh():
+                    continue  # the access token had expired; the refresh token got a new one
+                raise
             except YouTubeError as exc:
                 if exc.reason in ENDED_REASONS:
                     self.report(ConnState.ENDED, pick("the live chat has ended", "直播聊天已结束"))
@@ -119,6 +127,19 @@ class YouTubeProvider(Provider):
                 return
             server_s = (page.polling_ms / 1000.0) if page.polling_ms is not None else self.default_poll_s
             await asyncio.sleep(self.quota.poll_interval(server_s))
+
+    async def _refresh(self) -> bool:
+        """Swap an expired access token for a new one (once per expiry); False if we cannot."""
+        refresh_token, client_id = self.ctx.secret("REFRESH_TOKEN"), self.ctx.secret("CLIENT_ID")
+        if not refresh_token or not client_id or self.refreshes >= 3:
+            return False
+        self.refreshes += 1
+        tokens = await refresh(self.api.http, self.token_base, client_id, refresh_token,
+                               self.ctx.secret("CLIENT_SECRET"), self.ctx.clock)
+        self._token = tokens.access_token
+        with contextlib.suppress(Exception):  # no keyring: the new token still works this run
+            save_tokens(tokens)
+        return True
 
     def _report_live(self) -> None:
         # Tell the host about the quota in 10 % steps, not on every call (each report is logged).
@@ -199,6 +220,8 @@ class YouTubeProvider(Provider):
 
 def _why(exc: YouTubeError) -> str:
     e = exc.error
+    if e.status >= 500:
+        return pick(f"YouTube had a server problem (HTTP {e.status})", f"YouTube 服务器出错（HTTP {e.status}）")
     if e.reason == "rateLimitExceeded":
         return pick("YouTube asked us to slow down", "YouTube 要求降低频率")
     if e.reason == "network":

@@ -126,7 +126,7 @@ def render_poll(v: PollView, w: int, style: Style) -> Tile:
 def lottery_key(v: LotteryView, w: int, style: Style):
     return (("lottery", v.draw_id, v.phase, w, style.key),
             ("lottery", v.draw_id, v.phase, v.keyword, S.whole_seconds(v.remaining_s), v.entrants,
-             v.winners, v.commitment, v.seed, w, style.key))
+             v.winners, v.commitment, v.seed, v.entrants_hash, v.chain_head, v.void_reason, w, style.key))
 
 
 def render_lottery(v: LotteryView, w: int, style: Style) -> Tile:
@@ -138,7 +138,10 @@ def render_lottery(v: LotteryView, w: int, style: Style) -> Tile:
         y = header(c, x, y, iw, style, S.t("lottery", lang), GOLD, right, GOLD)
         keyword = plain_text(v.keyword, 12)
         entrants = S.t("entrants", lang, n=S.count(v.entrants, lang))
-        if v.phase == "drawn":
+        if v.phase == "void":
+            y = lines(c, x, y, iw, S.t("void", lang), style.title, WHITE, bold=True)
+            y = lines(c, x, y, iw, plain_text(v.void_reason or "", 200), style.small, TEXT_2, max_lines=3)
+        elif v.phase == "drawn":
             shown = v.winners[:5]
             font = c.font(style.body, True)
             row_h = style.body * 1.45
@@ -166,8 +169,14 @@ def render_lottery(v: LotteryView, w: int, style: Style) -> Tile:
         y = lines(c, x, y, iw, f"✓ {S.t('verifiable', lang)}", style.small, GOLD, bold=True, max_lines=1)
         y = lines(c, x, y, iw, f"{S.t('commitment', lang)} {S.short_hex(v.commitment)}", style.small,
                    MUTED, max_lines=1)
+        if v.entrants_hash:
+            # Count and hash of the frozen entrant list: viewers can check a published log against it.
+            y = lines(c, x, y, iw, S.t("entrant_list", lang, n=v.entrants, h=v.entrants_hash[:12]),
+                      style.small, MUTED, max_lines=1)
         if v.seed:
             y = lines(c, x, y, iw, f"{S.t('seed', lang)} {S.short_hex(v.seed)}", style.small, MUTED, max_lines=1)
+        if v.chain_head:
+            y = lines(c, x, y, iw, S.t("chain", lang, h=v.chain_head), style.small, MUTED, max_lines=1)
         return y
 
     return panel(w, style, body)
