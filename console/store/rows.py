@@ -95,12 +95,8 @@ def split_rows(
                     _text(ev.platform),
                     _text(ev.msg_id),
                 )
-<<<<<<< HEAD
             ))
-=======
-            )
             order.append(False)
->>>>>>> main
             continue
         viewer = ev.viewer
         event_rows.append(_storable(
@@ -114,12 +110,8 @@ def split_rows(
                 str(viewer.name)[:MAX_NAME_CHARS] if viewer else None,
                 _json_or_fallback(ev.payload_json, lambda: _payload_or_repr(ev)),
             )
-<<<<<<< HEAD
         ))
-=======
-        )
         order.append(True)
->>>>>>> main
     return event_rows, action_rows
 
 

@@ -23,11 +23,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
 
-<<<<<<< HEAD
 from console.core.events import Event, Follow, Gift, Order, Segment
-=======
-from console.core.events import Comment, Event, Follow, Gift, Order, clip_comment
->>>>>>> main
 from console.i18n import pick
 from console.insight.service import DISPLAYED, Classified
 from console.insight.text import display_line, fold, safe_text, tooltip_text
@@ -73,11 +69,6 @@ class Row:
 
 def describe(event: Event) -> str:
     name = event.viewer.name if event.viewer else "?"
-<<<<<<< HEAD
-=======
-    if isinstance(event, Comment):
-        return f"{name}: {clip_comment(event.text)}"  # the log keeps the full text
->>>>>>> main
     if isinstance(event, Gift):
         return pick(f"🎁 sent {event.gift_name} ×{event.count}", f"🎁 送出 {event.gift_name} ×{event.count}")
     if isinstance(event, Follow):
