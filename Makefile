@@ -10,6 +10,7 @@ demo: setup
 	$(VENV)/bin/live-console --demo
 
 test: setup
+	@packaging/os-deps.sh --test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 setup: os-deps $(STAMP)

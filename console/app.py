@@ -57,6 +57,8 @@ class AppOptions:
     screenshot: Path | None = None
     show: Path | None = None
     rate: float | None = None
+    push: list[str] | None = None
+    """--push URL (repeatable): go live to these at start (headless) / with Go live (window)."""
     virtual_camera: bool = False
     """--virtual-camera: send the program to the virtual camera from the start."""
 
@@ -137,7 +139,10 @@ class ConsoleApp:
             self._note(self.overlays.font_warning)
         self.pipeline.add(self.overlays)
         # Program frames out (push, virtual camera, …): registered modules in console/output.
-        self.outputs = OutputManager(OutputContext(program=self.pipeline.program, note=self._note))
+        self.outputs = OutputManager(OutputContext(
+            program=self.pipeline.program, note=self._note, settings=self.settings.sections,
+            log_action=lambda name, detail: self.runloop.on_loop(self._log_system_action, name, detail),
+            aspect=lambda: self.overlays.aspect))
         self._stopped = False
 
     def _log_native_poll(self, detail: dict) -> None:
@@ -169,6 +174,27 @@ class ConsoleApp:
             platform=self.provider.platform, msg_id=f"camera-{self.clock.monotonic():.6f}", ts=self.clock.now(),
             name=actions.CAMERA_STATUS, source=ActionSource.SYSTEM,
             detail={"state": status.state, "source": status.source, "message": status.message}))
+
+    def _log_system_action(self, name: str, detail: dict) -> None:
+        self.hub.publish(Action(
+            platform=self.provider.platform, msg_id=f"{name}-{self.clock.monotonic():.6f}", ts=self.clock.now(),
+            name=name, source=ActionSource.SYSTEM, detail=detail))
+
+    # -- going live (console/output/push.py) ----------------------------------------------------
+    def go_live(self, urls: list[str] | None = None) -> bool:
+        """Push the program to `urls` (default: --push) plus the settings' destinations. False
+        (the host told why) when nothing could start; the session runs on either way."""
+        if urls is None:
+            urls = self.options.push or []
+        return self.outputs.start("push", urls=urls) is not None
+
+    def end_live(self) -> None:
+        self.outputs.stop("push")
+
+    @property
+    def live(self):
+        """The running push output, or None."""
+        return self.outputs.get("push")
 
     def _on_platform_status(self, status) -> None:
         # The video, engines and log keep running without the platform; the host is told why.

@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save a picture of the main window just before quitting")
     parser.add_argument("--show", type=Path, metavar="FILE", help="run-of-show file (TOML) to run unattended")
     parser.add_argument("--rate", type=float, metavar="EVENTS_PER_S", help="demo audience rate (quiet 2 … load test 50000)")
+    parser.add_argument("--push", action="append", metavar="URL",
+                        help="go live: push the program to this RTMP/SRT address (repeatable; the stream key may end the URL "
+                             "or come from the keyring / LIVE_CONSOLE_PUSH_KEY); headless starts at once, the window on Go live")
     parser.add_argument("--virtual-camera", action="store_true",
                         help="send the program to the virtual camera (OBS Virtual Camera / v4l2loopback) from the start")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
@@ -48,6 +51,7 @@ def _options(args: argparse.Namespace):
         screenshot=args.screenshot,
         show=args.show,
         rate=args.rate,
+        push=args.push,
         virtual_camera=args.virtual_camera,
     )
 
@@ -77,6 +81,8 @@ def run_headless(args: argparse.Namespace) -> int:
         print(f"live-console: could not start: {exc}", file=sys.stderr)
         return 1
 
+    push_summary: list = []
+
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -86,9 +92,13 @@ def run_headless(args: argparse.Namespace) -> int:
             except (NotImplementedError, RuntimeError):
                 pass  # Windows: Ctrl+C still raises KeyboardInterrupt, handled below
         app.start_video()
+        if args.push:
+            app.go_live()
         if args.print_first_frame:
             asyncio.create_task(_report_first_frame(app))
         await app.run(quit_after=args.quit_after, stop=stop)
+        if app.live is not None:
+            push_summary.append(app.live.status())
 
     try:
         asyncio.run(main())
@@ -103,6 +113,10 @@ def run_headless(args: argparse.Namespace) -> int:
         f"{stats.written} records saved to {app.db_path}; "
         f"{video.processed} frames processed, {video.dropped_capture} dropped"
     )
+    for status in push_summary:
+        for d in status.detail["destinations"]:
+            print(f"push {d['destination']} {d['url']}: {d['state']}, {status.frames} frames encoded ({d['encoder']} "
+                  f"{d['size']}, audio: {status.detail['audio']}), {d['dropped']} dropped, {d['reconnects']} reconnects")
     for notice in app.notices:
         print(f"note: {notice}", file=sys.stderr)
     return 0 if stats.pending == 0 and not stats.last_error else 1

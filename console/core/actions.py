@@ -43,6 +43,11 @@ LINT_OVERRIDE = "lint.override"  # {"text", "hits": [str]}
 # Console state, recorded so a session can be audited afterwards.
 CAMERA_STATUS = "camera.status"  # {"state": "ok"|"lost"|"retrying", "source", "message"}
 PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt"?, "next_try_s"?}
+# Program outputs (console/output). status: {"output", "destination", "url" (key hidden), "state":
+# "live"|"reconnecting"|"failed"|"off", "message", "encoder"}; health every few seconds while on:
+# {"output", "destination", "state", "fps", "kbps", "dropped", "queue", "reconnects", "encoder"}.
+OUTPUT_STATUS = "output.status"
+OUTPUT_HEALTH = "output.health"
 PROVIDER_RESUME = "provider.resume"  # {"platform", "state": {cursor…}} — where to continue after a restart
 
 # Interactions, added with the engines (console/interact). Detail keys beyond the above:

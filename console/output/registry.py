@@ -48,6 +48,11 @@ class OutputContext:
     fps: float = 30.0
     """The program's nominal frame rate."""
     settings: dict[str, Any] = field(default_factory=dict)
+    """The settings file's tables: each output reads its own (`[push]`, …)."""
+    log_action: Callable[[str, dict[str, Any]], None] = lambda name, detail: None
+    """Record an action (state changes, health) in the session log; safe from any thread."""
+    aspect: Callable[[], str] = lambda: "16:9"
+    """The program's current output aspect."""
 
 
 class Output(Protocol):

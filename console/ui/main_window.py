@@ -18,6 +18,7 @@ from console.video.capture import DEMO, list_devices
 
 from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
+from .signin_actions import SignInActions
 from .status_bar import ConsoleStatusBar
 from .taskman import run_in_background
 from .video_view import VideoView
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
+        self.signin_actions = SignInActions(app, self.menuBar().addMenu(pick("&Platforms", "平台(&P)")), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
         app.add_listener(self._refresh_camera_state)

@@ -1,0 +1,177 @@
+"""What the push output sends where: presets per platform and aspect, destinations, stream keys.
+
+A destination is an ingest URL (RTMP, RTMPS or SRT) plus a stream key. Its preset — resolution,
+fps, bitrate, keyframe interval — comes from the platform the URL belongs to and the aspect
+(16:9 or 9:16), overridable in the settings file:
+
+    [push]
+    encoder = "auto"                 # or "libx264", "h264_nvenc", "h264_videotoolbox", …
+    queue_seconds = 3                # frames kept per destination while it reconnects
+    [push.presets.bilibili."16:9"]   # any key of Preset; the rest keeps the default
+    bitrate_kbps = 4000
+    [[push.destinations]]
+    name = "bilibili"
+    url = "rtmp://live-push.bilivideo.com/live-bvc/"
+    aspect = "16:9"                  # default: the program's aspect
+
+The stream key never goes into the settings file, the log or SQLite: it comes from the OS
+keyring (service "live-console", user "push:<name>_key") or, headless/CI, from the environment
+(`LIVE_CONSOLE_PUSH_<NAME>_KEY`, or `LIVE_CONSOLE_PUSH_KEY` for any destination). A URL given on
+the command line may carry the key as its last path segment, the way platforms hand it out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from console.i18n import pick
+from console.providers.credentials import get_credential
+
+ASPECTS = ("16:9", "9:16")
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    width: int
+    height: int
+    fps: int = 30
+    bitrate_kbps: int = 3000
+    keyframe_s: float = 2.0
+    audio_kbps: int = 128
+
+    @property
+    def keyint(self) -> int:
+        return max(1, round(self.fps * self.keyframe_s))
+
+
+_LAND = Preset(1280, 720, 30, 3000, 2.0)
+_PORTRAIT = Preset(720, 1280, 30, 3000, 2.0)
+# Each platform's published ingest guidance, at the sizes a 2-core laptop can encode live.
+DEFAULT_PRESETS: dict[str, dict[str, Preset]] = {
+    "default": {"16:9": _LAND, "9:16": _PORTRAIT},
+    "douyin": {"16:9": replace(_LAND, bitrate_kbps=4000), "9:16": replace(_PORTRAIT, bitrate_kbps=4000)},
+    "kuaishou": {"16:9": replace(_LAND, bitrate_kbps=3500), "9:16": replace(_PORTRAIT, bitrate_kbps=3500)},
+    "bilibili": {"16:9": replace(_LAND, bitrate_kbps=4000), "9:16": replace(_PORTRAIT, bitrate_kbps=4000)},
+    "twitch": {"16:9": replace(_LAND, bitrate_kbps=4500), "9:16": replace(_PORTRAIT, bitrate_kbps=4500)},
+    "youtube": {"16:9": replace(_LAND, bitrate_kbps=4000), "9:16": replace(_PORTRAIT, bitrate_kbps=4000)},
+}
+_HOSTS = (("douyin", "douyin"), ("bytecdn", "douyin"), ("kuaishou", "kuaishou"), ("gifshow", "kuaishou"),
+          ("bilivideo", "bilibili"), ("bilibili", "bilibili"), ("twitch", "twitch"),
+          ("live-video.net", "twitch"), ("youtube", "youtube"))
+
+
+class PushConfigError(ValueError):
+    """A destination or preset the host has to fix; the message says what, in their language."""
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    name: str
+    url: str
+    """The full ingest URL, stream key included. Never log it: use `safe_url`."""
+    preset: Preset
+    platform: str = "default"
+    aspect: str = "16:9"
+
+    @property
+    def safe_url(self) -> str:
+        return redact_url(self.url)
+
+    @property
+    def muxer(self) -> str:
+        return "mpegts" if self.url.startswith("srt://") else "flv"
+
+
+def platform_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return next((name for part, name in _HOSTS if part in host), "default")
+
+
+def redact_url(url: str) -> str:
+    """The URL with the stream key hidden (last path segment, query, credentials)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    path = parts.path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if head and last:
+        path = f"{head}/…{last[-2:]}" if len(last) > 6 else f"{head}/…"
+    return f"{parts.scheme}://{host}{path}" + ("?…" if parts.query else "")
+
+
+def _env_safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "DEST"
+
+
+def stream_key(name: str) -> str | None:
+    """The destination's stream key: its own (env / keyring), else the shared LIVE_CONSOLE_PUSH_KEY."""
+    return get_credential("push", f"{_env_safe(name)}_KEY") or get_credential("push", "key")
+
+
+def presets_from(section: dict[str, Any]) -> dict[str, dict[str, Preset]]:
+    """Defaults overlaid with `[push.presets.<platform>."<aspect>"]` tables."""
+    presets = {p: dict(a) for p, a in DEFAULT_PRESETS.items()}
+    known = {f.name for f in fields(Preset)}
+    for platform, by_aspect in (section.get("presets") or {}).items():
+        if not isinstance(by_aspect, dict):
+            raise PushConfigError(pick(f"[push.presets.{platform}] must be a table of aspects.",
+                                       f"[push.presets.{platform}] 应按画面比例分表。"))
+        for aspect, values in by_aspect.items():
+            if aspect not in ASPECTS or not isinstance(values, dict):
+                raise PushConfigError(pick(f"[push.presets.{platform}] aspect {aspect!r} must be \"16:9\" or \"9:16\".",
+                                           f"[push.presets.{platform}] 比例 {aspect!r} 只能是 \"16:9\" 或 \"9:16\"。"))
+            unknown = set(values) - known
+            bad = [k for k, v in values.items() if k in known and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0)]
+            if unknown or bad:
+                raise PushConfigError(pick(
+                    f"[push.presets.{platform}.\"{aspect}\"]: {', '.join(sorted(unknown | set(bad)))} not valid "
+                    f"(keys: {', '.join(sorted(known))}, positive numbers).",
+                    f"[push.presets.{platform}.\"{aspect}\"]：{', '.join(sorted(unknown | set(bad)))} 无效"
+                    f"（可用：{', '.join(sorted(known))}，须为正数）。"))
+            base = presets.setdefault(platform, dict(DEFAULT_PRESETS["default"]))[aspect]
+            cast = {k: (float(v) if k == "keyframe_s" else int(v)) for k, v in values.items()}
+            preset = replace(base, **cast)
+            # H.264 4:2:0 needs even sizes.
+            presets[platform][aspect] = replace(preset, width=preset.width // 2 * 2, height=preset.height // 2 * 2)
+    return presets
+
+
+def destination(url: str, *, name: str | None = None, aspect: str = "16:9", key: str | None = None,
+                presets: dict[str, dict[str, Preset]] | None = None) -> Destination:
+    """Build a destination; the key (argument, env or keyring) is appended as the last path
+    segment for RTMP and as `streamid` for SRT when the URL does not already carry it."""
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("rtmp", "rtmps", "srt"):
+        raise PushConfigError(pick(f"Push address {redact_url(url)!r} must start with rtmp://, rtmps:// or srt://.",
+                                   f"推流地址 {redact_url(url)!r} 须以 rtmp://、rtmps:// 或 srt:// 开头。"))
+    if aspect not in ASPECTS:
+        raise PushConfigError(pick(f"Aspect {aspect!r} must be \"16:9\" or \"9:16\".", f"画面比例 {aspect!r} 只能是 \"16:9\" 或 \"9:16\"。"))
+    platform = platform_of(url)
+    name = name or (platform if platform != "default" else (urlsplit(url).hostname or "push"))
+    if url.endswith("/") or (scheme == "srt" and "streamid=" not in url):
+        key = key or stream_key(name)
+        if key:
+            url = url + key if scheme != "srt" else url + ("&" if "?" in url else "?") + f"streamid={key}"
+        elif scheme != "srt":
+            raise PushConfigError(pick(
+                f"No stream key for '{name}': save it in the console, or set LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY.",
+                f"“{name}”没有推流码：请在控制台保存，或设置环境变量 LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY。"))
+    table = presets or DEFAULT_PRESETS
+    preset = table.get(platform, table["default"])[aspect]
+    return Destination(name=name, url=url, preset=preset, platform=platform, aspect=aspect)
+
+
+def destinations_from(section: dict[str, Any], aspect: str) -> list[Destination]:
+    """The `[[push.destinations]]` of the settings file (each with its key looked up)."""
+    presets = presets_from(section)
+    out = []
+    for i, entry in enumerate(section.get("destinations") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            raise PushConfigError(pick(f"[[push.destinations]] #{i + 1} needs a url.", f"[[push.destinations]] 第 {i + 1} 项缺少 url。"))
+        out.append(destination(entry["url"], name=entry.get("name"), aspect=entry.get("aspect", aspect), presets=presets))
+    return out
