@@ -19,6 +19,7 @@ from console.video.capture import DEMO, list_devices
 from .comments_dock import CommentsPanel
 from .comments_model import CommentsModel
 from .output_actions import OutputActions
+from .signin_actions import SignInActions
 from .status_bar import ConsoleStatusBar
 from .taskman import run_in_background
 from .video_view import VideoView
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
+        self.signin_actions = SignInActions(app, self.menuBar().addMenu(pick("&Platforms", "平台(&P)")), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
         app.add_listener(self._refresh_camera_state)
@@ -197,8 +199,8 @@ class MainWindow(QMainWindow):
         status = self.app.camera_status
         if status.state in ("lost", "retrying"):
             self.video.set_placeholder(
-                pick(f"Camera unavailable: {status.message}\nThe show goes on — retrying automatically.",
-                     f"摄像头不可用：{status.message}\n直播照常进行，正在自动重试。")
+                pick(f"Camera unavailable: {status.text()}\nThe show goes on — retrying automatically.",
+                     f"摄像头不可用：{status.text()}\n直播照常进行，正在自动重试。")
             )
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
