@@ -198,8 +198,8 @@ class MainWindow(QMainWindow):
         status = self.app.camera_status
         if status.state in ("lost", "retrying"):
             self.video.set_placeholder(
-                pick(f"Camera unavailable: {status.message}\nThe show goes on — retrying automatically.",
-                     f"摄像头不可用：{status.message}\n直播照常进行，正在自动重试。")
+                pick(f"Camera unavailable: {status.text()}\nThe show goes on — retrying automatically.",
+                     f"摄像头不可用：{status.text()}\n直播照常进行，正在自动重试。")
             )
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
