@@ -22,6 +22,7 @@ from console.core.hub import SessionHub
 from console.core.secrets_scrub import scrub_text
 from console.core.rates import RateMeter
 from console.i18n import pick, set_language
+from console.insight.service import Insight
 from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
 from console import session_recovery as recovery
@@ -129,6 +130,9 @@ class ConsoleApp:
             restored = recovery.restore_lottery(self.db_path, self.session_id, self.interactions)
             if restored is not None:
                 self._note(restored.message)
+        # Comment understanding, heatmap, radar, dashboard: on the insight thread, never the loop.
+        self.insight = Insight(self.catalog)
+        self.hub.subscribe(self.insight.on_events, name="insight")
 
         self.runloop = RunLoop(self._tick_engines, self.clock, self.platforms)
         self.capture_slot: LatestSlot[Frame] = LatestSlot()
@@ -288,5 +292,6 @@ class ConsoleApp:
         self.camera.stop()
         self.runloop.drain_pending()
         self.interactions.close()
+        self.insight.close()
         self.store.end_session()
         self.store.close()
