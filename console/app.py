@@ -21,6 +21,7 @@ from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
 from console.core.rates import RateMeter
 from console.i18n import pick, set_language
+from console.insight.service import Insight
 from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
 from console.output.manager import OutputManager
@@ -110,6 +111,9 @@ class ConsoleApp:
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
                             if options.show else None)
+        # Comment understanding, heatmap, radar, dashboard: on the insight thread, never the loop.
+        self.insight = Insight(self.catalog)
+        self.hub.subscribe(self.insight.on_events, name="insight")
 
         self.runloop = RunLoop(self._tick_engines, self.clock, self.platforms)
         self.capture_slot: LatestSlot[Frame] = LatestSlot()
@@ -245,5 +249,6 @@ class ConsoleApp:
         self.camera.stop()
         self.runloop.drain_pending()
         self.interactions.close()
+        self.insight.close()
         self.store.end_session()
         self.store.close()
