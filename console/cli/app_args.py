@@ -118,7 +118,7 @@ def run_headless(args: argparse.Namespace) -> int:
     stats = app.store.stats()
     video = app.pipeline.stats()
     print(
-        f"session {app.session_id} ({'DEMO' if app.provider.is_demo else app.provider.platform}): "
+        f"session {app.session_id} ({'DEMO' if app.provider.is_demo else app.platforms.session_platform}): "
         f"{stats.written} records saved to {app.db_path}; "
         f"{video.processed} frames processed, {video.dropped_capture} dropped"
     )
