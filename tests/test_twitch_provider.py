@@ -157,3 +157,14 @@ async def test_revoked_token_fails_with_sign_in_again_and_keeps_the_log(room, do
     with pytest.raises(ProviderError) as err:
         await provider.run(room.hub)
     assert err.value.fatal and "Sign in again" in err.value.reason
+
+
+async def test_hourly_validation_notices_a_revoked_token(room, double):
+    provider, task = await start(room, double, validate_every_s=0.2)
+    await double.wait_subscribed(N_SUBS)
+    await until(lambda: provider.status.state is ConnState.LIVE, what="live")
+    double.tokens.clear()  # revoked on twitch.tv (e.g. "Disconnect" in the account's connections)
+    from console.providers.status import SignInRequired
+    with pytest.raises(SignInRequired):
+        await asyncio.wait_for(task, 20)
+    assert sum(1 for m, p in double.requests if p == "/oauth2/validate") >= 2
