@@ -32,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--virtual-camera", action="store_true",
                         help="send the program to the virtual camera (OBS Virtual Camera / v4l2loopback) from the start")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument("--continue-session", dest="resume", action="store_const", const="continue",
+                        help="after a crash: continue the interrupted session (and its open lottery)")
+    resume.add_argument("--new-session", dest="resume", action="store_const", const="new",
+                        help="after a crash: start a new session (the old one stays, marked interrupted)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more, and show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.add_argument("--print-first-frame", action="store_true", help=argparse.SUPPRESS)
 
@@ -51,6 +56,7 @@ def _options(args: argparse.Namespace):
         screenshot=args.screenshot,
         show=args.show,
         rate=args.rate,
+        resume=getattr(args, "resume", None) or ("new" if args.headless else "ask"),
         push=args.push,
         virtual_camera=args.virtual_camera,
     )
@@ -61,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from console.core.secrets_scrub import install_log_scrubbing
+
+    install_log_scrubbing()  # a password in a camera URL or a token in an error never hits the log
     if args.self_test:
         from console import selftest
 
@@ -119,7 +128,8 @@ def run_headless(args: argparse.Namespace) -> int:
                   f"{d['size']}, audio: {status.detail['audio']}), {d['dropped']} dropped, {d['reconnects']} reconnects")
     for notice in app.notices:
         print(f"note: {notice}", file=sys.stderr)
-    return 0 if stats.pending == 0 and not stats.last_error else 1
+    # Success once everything is on disk, even if the disk failed earlier and recovered.
+    return 0 if stats.saved_everything else 1
 
 
 async def _report_first_frame(app) -> None:

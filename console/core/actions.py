@@ -67,6 +67,8 @@ COUPON_FAILED = "coupon.failed"  # {"coupon_id", "backend", "message"}
 PIN_COMMENT = "comment.pin"  # {"viewer_name", "text"}
 OVERLAY_CLEAR = "overlay.clear"  # {"kind"}: the host took an overlay off the video
 FATIGUE_WARNING = "fatigue.warning"  # {"kind", "count", "window_s", "max_calls"}
+# The console continued a session a crash interrupted: {"interrupted_at": ts of its last record}.
+SESSION_RESUMED = "session.resumed"
 # Run-of-show.
 SHOW_START = "show.start"  # {"title", "cues": int, "segments": int}
 # A run-of-show segment began: {"index", "sku", "name", "price", "tryon": bool} (same meaning as above).
