@@ -63,10 +63,15 @@ class AppOptions:
     """--push URL (repeatable): go live to these at start (headless) / with Go live (window)."""
     virtual_camera: bool = False
     """--virtual-camera: send the program to the virtual camera from the start."""
+<<<<<<< HEAD
+    obs: bool = False
+    """--obs: link to OBS (obs-websocket) from the start, so obs_* cues reach it."""
+=======
     resume: str = "ask"
     """After a crash: "continue" the interrupted session, start a "new" one, or "ask" (ask_resume)."""
     ask_resume: Callable[[dict], bool] | None = None
     """Asks the host whether to continue an interrupted session (the window sets it); None = new."""
+>>>>>>> main
 
 
 class ConsoleApp:
@@ -161,7 +166,7 @@ class ConsoleApp:
         self.outputs = OutputManager(OutputContext(
             program=self.pipeline.program, note=self._note, settings=self.settings.sections,
             log_action=lambda name, detail: self.runloop.on_loop(self._log_system_action, name, detail),
-            aspect=lambda: self.overlays.aspect))
+            aspect=lambda: self.overlays.aspect, hub=self.hub))
         self._stopped = False
 
     def _log_native_poll(self, detail: dict) -> None:
@@ -253,16 +258,18 @@ class ConsoleApp:
         self.camera.start()
         self.pipeline.start()
         if self.options.virtual_camera:
-            self.set_virtual_camera(True)
+            self.set_output("virtualcam", True)
+        if self.options.obs:
+            self.set_output("obs", True)
 
-    def set_virtual_camera(self, on: bool) -> bool:
-        """Program frames to the virtual camera (console/output/virtualcam.py) or not. Opening
-        the device can take a moment: call from a worker in the GUI. False (the host told what to
-        install) when there is no backend; the session goes on either way."""
+    def set_output(self, key: str, on: bool) -> bool:
+        """Turn a registered output (console/output: "virtualcam", "obs", …) on or off. Opening a
+        device or a connection can take a moment: call from a worker in the GUI. False (the host
+        told why) when it cannot start; the session goes on either way."""
         if not on:
-            self.outputs.stop("virtualcam")
+            self.outputs.stop(key)
             return False
-        return self.outputs.start("virtualcam") is not None
+        return self.outputs.start(key) is not None
 
     def switch_camera(self, spec: str | int) -> bool:
         """Change the camera source without waiting for the old one to close."""

@@ -48,6 +48,12 @@ PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt
 # {"output", "destination", "state", "fps", "kbps", "dropped", "queue", "reconnects", "encoder"}.
 OUTPUT_STATUS = "output.status"
 OUTPUT_HEALTH = "output.health"
+# OBS link (console/output/obs_link.py), asked by a cue or the host: scene {"scene"}; a source
+# shown/hidden {"source_name", "visible", "scene" ("" = the current program scene)}; what OBS
+# answered {"request", "ok", "message"}.
+OBS_SCENE = "obs.scene"
+OBS_SOURCE = "obs.source"
+OBS_RESULT = "obs.result"
 # What the platform itself announced (not an audience event): {"what": "live_start"|"live_end"|
 # "chat_ended"|"paid_message_removed", + the platform's facts (title, area, message_ids …)}.
 PLATFORM_NOTICE = "platform.notice"
