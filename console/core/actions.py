@@ -85,6 +85,9 @@ CUE_SKIP = "cue.skip"  # {"cue_id", "action"}
 COMMENT_ANSWERED = "comment.answered"  # {"msg_ids": [...], "group": str|None, "latency_s": [float]}
 COMMENT_REPLY = "comment.reply"  # {"msg_id", "viewer_id", "text", "via": "platform"|"clipboard"}
 COMMENT_HIDE = "comment.hide"  # {"msg_id", "viewer_id"}
+# Moderation on the platform the comment came from: {"platform", "action": "delete"|"timeout",
+# "msg_id", "viewer_id", "duration_s"}.
+COMMENT_MODERATE = "comment.moderate"
 VIEWER_BLOCK = "viewer.block"  # {"viewer_id", "viewer_name", "platform_moderation": bool, "message"}
 BLOCKED_WORDS = "comment.blocked_words"  # {"words": [...]}: the host changed the list
 HEATMAP_FILTER = "heatmap.filter"  # {"row": [kind, key], "t0", "t1", "comments": int}
