@@ -16,8 +16,8 @@ from console import APP_NAME, __version__
 from console.i18n import pick
 from console.video.capture import DEMO, list_devices
 
-from .comments_dock import CommentsPanel
-from .comments_model import CommentsModel
+from .go_live import GoLiveBar
+from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
 from .signin_actions import SignInActions
 from .status_bar import ConsoleStatusBar
@@ -48,11 +48,10 @@ class MainWindow(QMainWindow):
 
         self.video = VideoView(app.pipeline.output)
         self.setCentralWidget(self.video)
-        self.comments_model = CommentsModel(parent=self)
-        app.hub.subscribe(self.comments_model.on_events, name="ui.comments")
+        self.comments_model, self.comments = build_comments(self, app)
         self.docks: dict[str, QDockWidget] = {}
         self._view_menu = self.menuBar().addMenu(pick("&View", "视图(&V)"))
-        self.add_dock("comments", pick("Live comments", "实时评论"), CommentsPanel(self.comments_model), Qt.RightDockWidgetArea)
+        self.add_dock("comments", pick("Live comments", "实时评论"), self.comments, Qt.RightDockWidgetArea)
         if app.tryon is not None:
             from .tryon_panel import TryOnPanel
 
@@ -61,12 +60,13 @@ class MainWindow(QMainWindow):
 
         self.triggers = TriggersPanel(app.interactions)
         self.add_dock("triggers", pick("Triggers", "互动触发"), _scrollable(self.triggers), Qt.BottomDockWidgetArea)
+        add_insight_docks(self, app, self.comments)  # heatmap, radar, dashboard
         if app.show_runner is not None:
             from .cue_sheet import CueSheetPanel
 
             self.add_dock("cues", pick("Cue sheet", "流程单"), CueSheetPanel(app.show_runner), Qt.RightDockWidgetArea)
         # First-run proportions: the program video gets the room; a saved layout overrides this.
-        self.resizeDocks([self.docks["triggers"]], [270], Qt.Vertical)
+        self.resizeDocks([self.docks["triggers"]], [330], Qt.Vertical)
         side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
         self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
         self._build_output_menu()
@@ -75,6 +75,9 @@ class MainWindow(QMainWindow):
         self.signin_actions = SignInActions(app, self.menuBar().addMenu(pick("&Platforms", "平台(&P)")), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
+        self.go_live = GoLiveBar(app, self)  # Go live / End, destinations; health in the status bar
+        self.addToolBar(Qt.TopToolBarArea, self.go_live)
+        self.go_live.attach_status(self.statusBar())
         app.add_listener(self._refresh_camera_state)
 
     # -- docks --------------------------------------------------------------------------------
