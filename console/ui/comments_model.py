@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor
 from console.core.events import Comment, Event, Follow, Gift, Order, clip_comment
 from console.i18n import pick
 
+from .platform_badge import PlatformBadges
+
 SHOWN = (Comment, Gift, Follow, Order)
 KIND_COLORS = {"gift": QColor("#f4c152"), "follow": QColor("#5fd38d"), "order": QColor("#64b5f6")}
 KindRole = Qt.UserRole + 1
@@ -45,6 +47,8 @@ class CommentsModel(QAbstractListModel):
         self.capacity = capacity
         self.received = 0
         self.flushes = 0
+        self.badges = PlatformBadges()
+        """Platform badge per row when several platforms are connected (set by the main window)."""
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / flush_hz))
         self._timer.timeout.connect(self.flush)
@@ -76,7 +80,7 @@ class CommentsModel(QAbstractListModel):
             self.endRemoveRows()
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(pending) - 1)
-        self._rows.extend((line_for(e), e.kind, e.ts) for e in pending)
+        self._rows.extend((self.badges.prefix(e.platform) + line_for(e), e.kind, e.ts) for e in pending)
         self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 — Qt API

@@ -18,9 +18,10 @@ from console.video.capture import DEMO, list_devices
 
 from .comments_dock import CommentsPanel
 from .comments_model import CommentsModel
+from .platform_badge import PlatformBadges
 from .output_actions import OutputActions
 from .status_bar import ConsoleStatusBar
-from .taskman import run_in_background
+from .taskman import run_in_background, to_gui
 from .video_view import VideoView
 
 
@@ -38,16 +39,15 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.app = app
         self.setObjectName("MainWindow")
-        title = f"{APP_NAME} {__version__}"
-        if app.provider.is_demo:
-            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
-        self.setWindowTitle(title)
+        self._update_title()
+        app.platforms_changed.connect(lambda runner: to_gui(self._update_title))
         self.resize(1500, 880)
         self._layout_file = layout_file
 
         self.video = VideoView(app.pipeline.output)
         self.setCentralWidget(self.video)
         self.comments_model = CommentsModel(parent=self)
+        self.comments_model.badges = PlatformBadges(app)  # [B站]/[抖音] … when multistreaming
         app.hub.subscribe(self.comments_model.on_events, name="ui.comments")
         self.docks: dict[str, QDockWidget] = {}
         self._view_menu = self.menuBar().addMenu(pick("&View", "视图(&V)"))
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
+        self._build_platform_menu()
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
         app.add_listener(self._refresh_camera_state)
@@ -146,6 +147,25 @@ class MainWindow(QMainWindow):
             action.setChecked(name in self.app.overlays.enabled)
             action.toggled.connect(lambda on, n=name: self.app.overlays.set_enabled(n, on))
             self.element_actions[name] = action
+
+    def _update_title(self) -> None:
+        title = f"{APP_NAME} {__version__}"
+        if self.app.provider.is_demo:
+            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
+        self.setWindowTitle(title)
+
+    def _build_platform_menu(self) -> None:
+        menu = self.menuBar().addMenu(pick("&Platform", "平台(&P)"))
+        action = menu.addAction(pick("Platform settings…", "平台设置…"))
+        action.triggered.connect(self.show_platform_settings)
+
+    def show_platform_settings(self):
+        from .platform_dialog import PlatformDialog
+
+        dialog = PlatformDialog(self.app, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()  # non-blocking: the show (and the asyncio loop) goes on behind it
+        return dialog
 
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu(pick("&Help", "帮助(&H)"))
