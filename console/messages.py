@@ -147,10 +147,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "card.no_name": ("The product card needs the product's name.", "商品卡需要商品名称。"),
     "card.negative_price": ("The price cannot be negative.", "价格不能为负数。"),
     "card.shown": ("Product card on screen: {name} {price} {currency}.", "商品卡已上屏：{name} {price} {currency}。"),
-    "question.empty": ("There is no question to show.", "没有可显示的问题。"),
-    "question.too_long": ("The question is {length} characters; viewers can read {max} at most.",
-                          "问题有 {length} 个字；观众最多能读 {max} 个字。"),
-    "question.shown": ("Question on screen.", "问题已上屏。"),
+    # -- camera -------------------------------------------------------------------------------
+    "camera.no_source": ("No camera or video file called {name}.", "没有名为 {name} 的摄像头或视频文件。"),
+    "camera.cannot_open": ("{source} could not be opened.", "{source} 无法打开。"),
+    "camera.retrying": ("{error} Retrying in {seconds} s…", "{error} {seconds} 秒后重试…"),
+    "camera.lost": ("{source} stopped sending pictures.", "{source} 不再传来画面。"),
+    "camera.demo": ("Demo camera", "演示摄像头"),
+    "camera.index": ("Camera {index}", "摄像头 {index}"),
     # -- run-of-show ----------------------------------------------------------------------------
     "cue.unknown": ("There is no cue called “{cue}”.", "没有名为“{cue}”的提示。"),
     "cue.done_already": ("Cue “{cue}” was already {status}.", "提示“{cue}”已经{status}。"),
@@ -161,6 +164,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cue.status.failed": ("failed", "失败"),
     "cue.status.skipped": ("skipped", "跳过"),
 }
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Add an extension's own messages (an interaction kind module declares its words itself)."""
+    for key, pair in messages.items():
+        if key in MESSAGES and MESSAGES[key] != pair:
+            raise ValueError(f"message key {key!r} is registered twice with different words")
+        MESSAGES[key] = pair
 
 
 @dataclass(frozen=True, slots=True)

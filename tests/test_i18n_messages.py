@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from console.i18n import set_language
+from console.interact.registry import load_kinds
 from console.messages import MESSAGES, M
+
+load_kinds()  # kinds register their own messages
 
 ROOT = Path(__file__).resolve().parent.parent / "console"
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -129,5 +132,20 @@ def test_a_zh_cn_host_reads_engine_results_in_chinese(room):
             leftover = WORD.findall(re.sub(r"Q2?\?|NOPE|nothing|Go|poll|lottery|coupon|countdown|"
                                            r"product_card|pinned|question|A|B", "", shown))
             assert not leftover, shown
+    finally:
+        set_language("en")
+
+
+def test_camera_problems_read_in_the_interface_language_and_log_in_english():
+    from console.video.capture import CameraError, CameraStatus, parse_source
+
+    set_language("zh_CN")
+    try:
+        with pytest.raises(CameraError) as err:
+            parse_source("/nowhere/clip.mp4")
+        assert str(err.value).startswith("没有名为")
+        status = CameraStatus("lost", "Camera 0", M("camera.lost", source=M("camera.index", index=0)))
+        assert status.text() == "摄像头 0 不再传来画面。"
+        assert status.message == "Camera 0 stopped sending pictures."
     finally:
         set_language("en")

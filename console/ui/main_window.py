@@ -16,10 +16,10 @@ from console import APP_NAME, __version__
 from console.i18n import pick
 from console.video.capture import DEMO, list_devices
 
-from .comments_dock import CommentsPanel
-from .comments_model import CommentsModel
-from .platform_badge import PlatformBadges
+from .go_live import GoLiveBar
+from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
+from .signin_actions import SignInActions
 from .status_bar import ConsoleStatusBar
 from .taskman import run_in_background, to_gui
 from .video_view import VideoView
@@ -46,12 +46,10 @@ class MainWindow(QMainWindow):
 
         self.video = VideoView(app.pipeline.output)
         self.setCentralWidget(self.video)
-        self.comments_model = CommentsModel(parent=self)
-        self.comments_model.badges = PlatformBadges(app)  # [B站]/[抖音] … when multistreaming
-        app.hub.subscribe(self.comments_model.on_events, name="ui.comments")
+        self.comments_model, self.comments = build_comments(self, app)
         self.docks: dict[str, QDockWidget] = {}
         self._view_menu = self.menuBar().addMenu(pick("&View", "视图(&V)"))
-        self.add_dock("comments", pick("Live comments", "实时评论"), CommentsPanel(self.comments_model), Qt.RightDockWidgetArea)
+        self.add_dock("comments", pick("Live comments", "实时评论"), self.comments, Qt.RightDockWidgetArea)
         if app.tryon is not None:
             from .tryon_panel import TryOnPanel
 
@@ -60,20 +58,24 @@ class MainWindow(QMainWindow):
 
         self.triggers = TriggersPanel(app.interactions)
         self.add_dock("triggers", pick("Triggers", "互动触发"), _scrollable(self.triggers), Qt.BottomDockWidgetArea)
+        add_insight_docks(self, app, self.comments)  # heatmap, radar, dashboard
         if app.show_runner is not None:
             from .cue_sheet import CueSheetPanel
 
             self.add_dock("cues", pick("Cue sheet", "流程单"), CueSheetPanel(app.show_runner), Qt.RightDockWidgetArea)
         # First-run proportions: the program video gets the room; a saved layout overrides this.
-        self.resizeDocks([self.docks["triggers"]], [270], Qt.Vertical)
+        self.resizeDocks([self.docks["triggers"]], [330], Qt.Vertical)
         side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
         self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
-        self._build_platform_menu()
+        self.signin_actions = SignInActions(app, self._build_platform_menu(), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
+        self.go_live = GoLiveBar(app, self)  # Go live / End, destinations; health in the status bar
+        self.addToolBar(Qt.TopToolBarArea, self.go_live)
+        self.go_live.attach_status(self.statusBar())
         app.add_listener(self._refresh_camera_state)
 
     # -- docks --------------------------------------------------------------------------------
@@ -154,10 +156,12 @@ class MainWindow(QMainWindow):
             title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
         self.setWindowTitle(title)
 
-    def _build_platform_menu(self) -> None:
-        menu = self.menuBar().addMenu(pick("&Platform", "平台(&P)"))
+    def _build_platform_menu(self):
+        menu = self.menuBar().addMenu(pick("&Platforms", "平台(&P)"))
         action = menu.addAction(pick("Platform settings…", "平台设置…"))
         action.triggered.connect(self.show_platform_settings)
+        menu.addSeparator()  # sign-in actions follow
+        return menu
 
     def show_platform_settings(self):
         from .platform_dialog import PlatformDialog
@@ -217,8 +221,8 @@ class MainWindow(QMainWindow):
         status = self.app.camera_status
         if status.state in ("lost", "retrying"):
             self.video.set_placeholder(
-                pick(f"Camera unavailable: {status.message}\nThe show goes on — retrying automatically.",
-                     f"摄像头不可用：{status.message}\n直播照常进行，正在自动重试。")
+                pick(f"Camera unavailable: {status.text()}\nThe show goes on — retrying automatically.",
+                     f"摄像头不可用：{status.text()}\n直播照常进行，正在自动重试。")
             )
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API

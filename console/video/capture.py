@@ -7,6 +7,8 @@ backoff, and the rest of the app keeps running; the view shows a placeholder mea
 
 from __future__ import annotations
 
+from console.messages import M, Message
+
 import logging
 import sys
 import threading
@@ -31,11 +33,28 @@ class CameraStatus:
     state: str
     """"starting" | "ok" | "lost" | "retrying" | "stopped"."""
     source: str
-    message: str = ""
+    """The source's name in English (for the log)."""
+    msg: Message | None = None
+
+    @property
+    def message(self) -> str:
+        """What went wrong, in English (the session log keeps this)."""
+        return self.msg.text("en") if self.msg is not None else ""
+
+    def text(self) -> str:
+        """What went wrong, in the host's interface language."""
+        return self.msg.text() if self.msg is not None else ""
 
 
 class CameraError(RuntimeError):
-    pass
+    """str(error) is in the interface language; `.msg` keeps the key for the log."""
+
+    def __init__(self, msg: Message) -> None:
+        super().__init__(msg.key)
+        self.msg = msg
+
+    def __str__(self) -> str:
+        return self.msg.text()
 
 
 def parse_source(spec: str | int) -> str | int:
@@ -48,16 +67,22 @@ def parse_source(spec: str | int) -> str | int:
     if text.isdigit():
         return int(text)
     if not Path(text).exists():
-        raise CameraError(f"No camera or video file called {text!r}.")
+        raise CameraError(M("camera.no_source", name=repr(text)))
     return text
 
 
-def describe(source: str | int) -> str:
+def name_of(source: str | int) -> Message | str:
+    """The source as the host reads it ("Demo camera" / "演示摄像头", "Camera 0", a file name)."""
     if source == DEMO:
-        return "Demo camera"
+        return M("camera.demo")
     if isinstance(source, int):
-        return f"Camera {source}"
+        return M("camera.index", index=source)
     return Path(source).name
+
+
+def describe(source: str | int) -> str:
+    name = name_of(source)
+    return name.text("en") if isinstance(name, Message) else name
 
 
 class _DemoReader:
@@ -78,7 +103,7 @@ class _OpenCVReader:
         self._cap = cv2.VideoCapture(source)
         if not self._cap.isOpened():
             self._cap.release()
-            raise CameraError(f"{describe(source)} could not be opened.")
+            raise CameraError(M("camera.cannot_open", source=name_of(source)))
         if not self._is_file:
             self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
             self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
@@ -154,8 +179,8 @@ class CaptureThread(threading.Thread):
         if self.is_alive():
             self.join(timeout)
 
-    def _report(self, state: str, message: str = "") -> None:
-        self.status = CameraStatus(state, describe(self.source), message)
+    def _report(self, state: str, msg: Message | None = None) -> None:
+        self.status = CameraStatus(state, describe(self.source), msg)
         try:
             self._on_status(self.status)
         except Exception:  # noqa: BLE001 — a broken listener must not kill capture
@@ -167,7 +192,8 @@ class CaptureThread(threading.Thread):
             try:
                 reader = self._opener(self.source, *self._size, self._fps)
             except Exception as exc:  # noqa: BLE001 — any open failure means retry later
-                self._report("retrying", f"{exc} Retrying in {backoff:.0f} s…")
+                self._report("retrying", M("camera.retrying", seconds=f"{backoff:.0f}",
+                                             error=exc.msg if isinstance(exc, CameraError) else str(exc)))
                 if self._stop_event.wait(backoff):
                     break
                 backoff = min(backoff * 2, 5.0)
@@ -194,7 +220,7 @@ class CaptureThread(threading.Thread):
             if image is None:
                 failed += 1
                 if failed >= self.MAX_FAILED_READS:
-                    self._report("lost", f"{describe(self.source)} stopped sending pictures.")
+                    self._report("lost", M("camera.lost", source=name_of(self.source)))
                     return
                 self._stop_event.wait(0.02)
                 continue

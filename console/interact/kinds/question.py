@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console import messages
 from console.core.events import ActionSource
 
 from ..registry import Control, InteractionKind, register
@@ -18,6 +19,13 @@ from .card import CardEngine
 QUESTION_SHOW = "question.show"
 """detail: {"viewer_name", "text"} — a question put on the video (cleared by overlay.clear)."""
 MAX_CHARS = 140
+
+messages.register({
+    "question.empty": ("There is no question to show.", "没有可显示的问题。"),
+    "question.too_long": ("The question is {length} characters; viewers can read {max} at most.",
+                          "问题有 {length} 个字；观众最多能读 {max} 个字。"),
+    "question.shown": ("Question on screen.", "问题已上屏。"),
+})
 
 
 @dataclass(frozen=True, slots=True)
