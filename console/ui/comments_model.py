@@ -65,6 +65,8 @@ class Row:
     layout: Any = None
     """The delegate's cached layout for this row (see comments_delegate)."""
     folded: str = field(default="", repr=False)
+    platform: str = ""
+    """Where the comment came from: replies and moderation go back there (multistream)."""
 
 
 def describe(event: Event) -> str:
@@ -92,7 +94,7 @@ def row_from(item: Classified) -> Row:
         sentiment=result.sentiment if result else "neutral",
         segment=viewer.segment if viewer else None,
         group_key=item.group_key, faq=item.faq, received=item.received,
-        folded=fold(text),
+        folded=fold(text), platform=ev.platform,
     )
 
 

@@ -36,6 +36,7 @@ class YouTubeDouble:
         self.items: list[dict] = []
         self.history_ids: list[str] = []
         self.page_tokens: list[str | None] = []
+        self.list_times: list[float] = []
         """pageToken of every list call, in order (None = first call)."""
         self.inserted: list[dict] = []
         self.deleted: list[str] = []
@@ -151,6 +152,7 @@ class YouTubeDouble:
             return api_error(403, "liveChatEnded", "The live chat is no longer live.")
         token = req.query.get("pageToken")
         self.page_tokens.append(token)
+        self.list_times.append(time.time())
         start = int(token.removeprefix("page-")) if token and token.startswith("page-") else 0
         items = self.items[start:]
         body = {"kind": "youtube#liveChatMessageListResponse", "etag": uuid.uuid4().hex,

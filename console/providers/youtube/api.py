@@ -68,6 +68,7 @@ class YouTubeApi:
             if error.reason == "quotaExceeded":
                 self.quota.exhausted = True
             raise YouTubeError(error)
+        self.quota.exhausted = False  # an answer means the quota is not used up (any more)
         if resp.status_code == 204 or not resp.content:
             return {}
         try:
