@@ -63,15 +63,12 @@ class AppOptions:
     """--push URL (repeatable): go live to these at start (headless) / with Go live (window)."""
     virtual_camera: bool = False
     """--virtual-camera: send the program to the virtual camera from the start."""
-<<<<<<< HEAD
     obs: bool = False
     """--obs: link to OBS (obs-websocket) from the start, so obs_* cues reach it."""
-=======
     resume: str = "ask"
     """After a crash: "continue" the interrupted session, start a "new" one, or "ask" (ask_resume)."""
     ask_resume: Callable[[dict], bool] | None = None
     """Asks the host whether to continue an interrupted session (the window sets it); None = new."""
->>>>>>> main
 
 
 class ConsoleApp:

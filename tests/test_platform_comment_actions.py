@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import pytest
 
 from console.core.clock import SystemClock
 from console.providers.status import ConnState
