@@ -115,7 +115,7 @@ class Metrics:
             self._latencies.append(seconds)
 
     def _trim(self, now: float) -> None:
-        while self._window and self._window[0][0] < now - self.window_s:
+        while self._window and self._window[0][0] <= now - self.window_s:  # (now - window, now]
             self._window.popleft()
         while self._viewer_counts and self._viewer_counts[0][0] < now - self.drop_window_s:
             self._viewer_counts.popleft()
