@@ -20,6 +20,7 @@ BENCHES: dict[str, tuple[str, str]] = {
     "video": ("console.cli.bench_video", "try-on pipeline fps vs bare FaceLandmarker"),
     "events": ("console.cli.bench_events", "demo audience → hub → SQLite throughput"),
     "classify": ("console.cli.bench_classify", "comment classifier throughput on one core"),
+    "ingest": ("console.cli.bench_ingest", "DEMO → hub → insight → log → comment panel + heatmap, UI stall"),
 }
 
 
