@@ -19,11 +19,13 @@ from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
+from console.core.secrets_scrub import scrub_text
 from console.core.rates import RateMeter
 from console.i18n import pick, set_language
 from console.insight.service import Insight
 from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
+from console import session_recovery as recovery
 from console.output.manager import OutputManager
 from console.output.registry import OutputContext
 from console.providers.native_poll import NativePollBackend
@@ -61,6 +63,12 @@ class AppOptions:
     """--push URL (repeatable): go live to these at start (headless) / with Go live (window)."""
     virtual_camera: bool = False
     """--virtual-camera: send the program to the virtual camera from the start."""
+    obs: bool = False
+    """--obs: link to OBS (obs-websocket) from the start, so obs_* cues reach it."""
+    resume: str = "ask"
+    """After a crash: "continue" the interrupted session, start a "new" one, or "ask" (ask_resume)."""
+    ask_resume: Callable[[dict], bool] | None = None
+    """Asks the host whether to continue an interrupted session (the window sets it); None = new."""
 
 
 class ConsoleApp:
@@ -81,24 +89,30 @@ class ConsoleApp:
 
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
-        self.session_id = self.store.start_session(
-            platform=self.platforms.session_platform,
-            is_demo=self.platforms.is_demo,
-            app_version=__version__,
-            meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
-        )
+        for note in self.store.notes:
+            self._note(note)
+        # A show that cannot load must not leave an empty session behind: load it first.
+        self.catalog = self._load_catalog()
+        self.show = self._load_show(options.show)
+        self.resumed = recovery.choose(self.store.interrupted, options.resume, options.ask_resume)
+        for session in self.store.interrupted:
+            self._note(recovery.describe(session) + " " + (
+                pick("Continuing it.", "继续该场次。") if session is self.resumed else
+                pick("A new session starts; the old one stays in the log, marked interrupted.",
+                     "将开始新场次；旧场次保留在日志中并标记为中断。")))
+        if self.resumed is not None:
+            self.session_id = self.store.continue_session(self.resumed["id"])
+        else:
+            self.session_id = self.store.start_session(
+                platform=self.platforms.session_platform,
+                is_demo=self.platforms.is_demo,
+                app_version=__version__,
+                meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
+            )
         self.hub.subscribe(self.store.enqueue_batch, name="store")
         self.rates = RateMeter()
         self.hub.subscribe(self.rates, name="rates")
 
-        # The one product catalog: try-on, product cards, show segments (and the demo audience).
-        try:
-            self.catalog = Catalog.load()
-        except OSError as exc:
-            self._note(pick(f"The product catalog could not be loaded ({exc}).", f"商品目录无法加载（{exc}）。"))
-            self.catalog = Catalog([])
-        for problem in self.catalog.problems:
-            self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
         self._native_seq = 0
         # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
         self.poll_backend = NativePollBackend(
@@ -109,8 +123,15 @@ class ConsoleApp:
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
-        self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
-                            if options.show else None)
+        self.show_runner = ShowRunner(self.show, self.interactions) if self.show is not None else None
+        if self.resumed is not None:
+            self.hub.publish(Action(
+                platform="console", msg_id=f"resume-{self.session_id}-{self.clock.now():.6f}", ts=self.clock.now(),
+                name=actions.SESSION_RESUMED, source=ActionSource.SYSTEM,
+                detail={"interrupted_at": self.resumed["interrupted_at"]}))
+            restored = recovery.restore_lottery(self.db_path, self.session_id, self.interactions)
+            if restored is not None:
+                self._note(restored.message)
         # Comment understanding, heatmap, radar, dashboard: on the insight thread, never the loop.
         self.insight = Insight(self.catalog)
         self.hub.subscribe(self.insight.on_events, name="insight")
@@ -142,7 +163,7 @@ class ConsoleApp:
         self.outputs = OutputManager(OutputContext(
             program=self.pipeline.program, note=self._note, settings=self.settings.sections,
             log_action=lambda name, detail: self.runloop.on_loop(self._log_system_action, name, detail),
-            aspect=lambda: self.overlays.aspect))
+            aspect=lambda: self.overlays.aspect, hub=self.hub))
         self._stopped = False
 
     def _log_native_poll(self, detail: dict) -> None:
@@ -155,9 +176,31 @@ class ConsoleApp:
             self._note(pick(f"{detail['platform']} poll: {detail['message']}",
                             f"{detail['platform']} 投票：{detail['message']}"))
 
+    def _load_catalog(self) -> Catalog:
+        # The one product catalog: try-on, product cards, show segments (and the demo audience).
+        try:
+            catalog = Catalog.load()
+        except OSError as exc:
+            self._note(pick(f"The product catalog could not be loaded ({exc}).", f"商品目录无法加载（{exc}）。"))
+            catalog = Catalog([])
+        for problem in catalog.problems:
+            self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
+        return catalog
+
+    def _load_show(self, path: Path | None):
+        if path is None:
+            return None
+        try:
+            return load_show(path, self.catalog)
+        except (OSError, ValueError) as exc:
+            self._note(pick(f"The run-of-show {path} could not be loaded, so it is not running: {exc}",
+                            f"节目单 {path} 无法加载，未运行：{exc}"))
+            return None
+
     # -- notices from any thread ------------------------------------------------------------
     def _note(self, message: str) -> None:
         """A problem worth telling the host about; safe from any thread."""
+        message = scrub_text(message)
         log.warning(message)
         self.notices.append(message)
 
@@ -170,10 +213,12 @@ class ConsoleApp:
         return self.camera.status
 
     def _log_camera_status(self, status: CameraStatus) -> None:
+        # A camera URL may carry a password (rtsp://user:pass@…): masked before it is logged.
         self.hub.publish(Action(
             platform=self.provider.platform, msg_id=f"camera-{self.clock.monotonic():.6f}", ts=self.clock.now(),
             name=actions.CAMERA_STATUS, source=ActionSource.SYSTEM,
-            detail={"state": status.state, "source": status.source, "message": status.message}))
+            detail={"state": status.state, "source": scrub_text(str(status.source)),
+                    "message": scrub_text(str(status.message))}))
 
     def _log_system_action(self, name: str, detail: dict) -> None:
         self.hub.publish(Action(
@@ -210,16 +255,18 @@ class ConsoleApp:
         self.camera.start()
         self.pipeline.start()
         if self.options.virtual_camera:
-            self.set_virtual_camera(True)
+            self.set_output("virtualcam", True)
+        if self.options.obs:
+            self.set_output("obs", True)
 
-    def set_virtual_camera(self, on: bool) -> bool:
-        """Program frames to the virtual camera (console/output/virtualcam.py) or not. Opening
-        the device can take a moment: call from a worker in the GUI. False (the host told what to
-        install) when there is no backend; the session goes on either way."""
+    def set_output(self, key: str, on: bool) -> bool:
+        """Turn a registered output (console/output: "virtualcam", "obs", …) on or off. Opening a
+        device or a connection can take a moment: call from a worker in the GUI. False (the host
+        told why) when it cannot start; the session goes on either way."""
         if not on:
-            self.outputs.stop("virtualcam")
+            self.outputs.stop(key)
             return False
-        return self.outputs.start("virtualcam") is not None
+        return self.outputs.start(key) is not None
 
     def switch_camera(self, spec: str | int) -> bool:
         """Change the camera source without waiting for the old one to close."""

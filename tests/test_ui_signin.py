@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 
 import httpx
-import keyring
 import pytest
 from keyring.backend import KeyringBackend
 

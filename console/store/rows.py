@@ -12,6 +12,7 @@ import time
 from typing import Any, Callable, Iterable, Mapping
 
 from console.core.events import Action, Event
+from console.core.secrets_scrub import scrub_text
 
 MAX_NAME_CHARS = 100
 """Viewer names are untrusted; a pathological one must not bloat the log."""
@@ -123,7 +124,8 @@ def _payload_or_repr(ev: Event) -> Any:
 
 
 def scrub_secrets(meta: Any) -> tuple[Any, list[str]]:
-    """A copy of `meta` without keys that look like credentials, and the dotted keys dropped.
+    """A copy of `meta` without keys that look like credentials and with credential-shaped values
+    masked (see core/secrets_scrub.py), and the dotted keys dropped or masked.
 
     Session meta comes from provider settings; a stream key or OAuth token there must never
     reach a file the team passes around after the show.
@@ -142,6 +144,11 @@ def scrub_secrets(meta: Any) -> tuple[Any, list[str]]:
             return out
         if isinstance(value, (list, tuple)):
             return [walk(item, f"{prefix}{i}.") for i, item in enumerate(value)]
+        if isinstance(value, str):
+            clean = scrub_text(value)  # by shape: rtsp://user:pass@…, bearer tokens, API keys
+            if clean != value:
+                dropped.append(prefix.rstrip(".") + " (credentials masked)")
+            return clean
         return value
 
     return walk(meta, ""), dropped

@@ -46,11 +46,12 @@ class Row:
 
     __slots__ = ("msg_id", "ts", "kind", "viewer_id", "_name", "_raw", "_text", "_line", "_folded",
                  "intents", "sentiment", "segment", "group_key", "faq", "received",
-                 "answered", "pinned", "hidden", "highlighted", "layout")
+                 "answered", "pinned", "hidden", "highlighted", "layout", "platform")
 
     def __init__(self, msg_id: str, ts: float, kind: str, viewer_id: str, viewer_name: str, raw: str,
                  intents: tuple[str, ...] = (), sentiment: str = "neutral", segment: Segment | None = None,
-                 group_key: str | None = None, faq: Any = None, received: float = 0.0) -> None:
+                 group_key: str | None = None, faq: Any = None, received: float = 0.0,
+                 platform: str = "") -> None:
         self.msg_id, self.ts, self.kind, self.viewer_id = msg_id, ts, kind, viewer_id
         self._name, self._raw = viewer_name, raw
         self._text = self._line = self._folded = None
@@ -59,6 +60,8 @@ class Row:
         self.answered = self.pinned = self.hidden = self.highlighted = False
         self.layout: Any = None
         """The delegate's cached layout for this row (see comments_delegate)."""
+        self.platform = platform
+        """Where the comment came from: replies and moderation go back there (multistream)."""
 
     @property
     def viewer_name(self) -> str:
@@ -106,7 +109,8 @@ def row_from(item: Classified) -> Row:
     result = item.result
     return Row(str(ev.msg_id), ev.ts, ev.kind, viewer.id if viewer else "", viewer.name if viewer else "?",
                describe(ev), result.intents if result else (), result.sentiment if result else "neutral",
-               viewer.segment if viewer else None, item.group_key, item.faq, item.received)
+               viewer.segment if viewer else None, item.group_key, item.faq, item.received,
+               platform=str(ev.platform or ""))
 
 
 class CommentsModel(QAbstractListModel):

@@ -25,7 +25,7 @@ def build_comments(window: Any, app: Any) -> tuple[CommentsModel, CommentsPanel]
     model = CommentsModel(parent=window)
     app.insight.sig_comments.connect(model.on_classified)
     actions = CommentActions(model, app.hub, app.clock, provider=app.provider, interactions=app.interactions,
-                             insight=app.insight, notify=app._note)
+                             insight=app.insight, notify=app._note, platforms=app.platforms)
     reader = SessionReader(app.db_path, app.session_id, app.insight.classifier,
                            flush=lambda: app.store.flush(timeout=2.0))
     return model, CommentsPanel(model, actions, reader)

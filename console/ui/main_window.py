@@ -16,6 +16,7 @@ from console import APP_NAME, __version__
 from console.i18n import pick
 from console.video.capture import DEMO, list_devices
 
+from .go_live import GoLiveBar
 from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
 from .signin_actions import SignInActions
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.signin_actions = SignInActions(app, self.menuBar().addMenu(pick("&Platforms", "平台(&P)")), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
+        self.go_live = GoLiveBar(app, self)  # Go live / End, destinations; health in the status bar
+        self.addToolBar(Qt.TopToolBarArea, self.go_live)
+        self.go_live.attach_status(self.statusBar())
         app.add_listener(self._refresh_camera_state)
 
     # -- docks --------------------------------------------------------------------------------

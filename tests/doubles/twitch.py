@@ -55,6 +55,8 @@ class TwitchDouble:
         self.polls: dict[str, dict] = {}
         self.revoked_tokens: list[str] = []
         self.device: dict[str, dict] = {}
+        self.expires_in: dict[str, int] = {}
+        """token → seconds left that /oauth2/validate reports (default 4 h)."""
         self._ids = itertools.count(1)
         self._ws_server = None
         self.ws_url = self.base = ""
@@ -304,7 +306,7 @@ class TwitchDouble:
             if token not in self.tokens:
                 return Response(401, {"status": 401, "message": "invalid access token"})
             return Response(200, {"client_id": self.client_id, "login": self.login, "scopes": ["user:read:chat"],
-                                  "user_id": self.user_id, "expires_in": 14400})
+                                  "user_id": self.user_id, "expires_in": self.expires_in.get(token, 14400)})
         form = req.form()
         if req.path == "/oauth2/device":
             code = {"device_code": f"dev-{next(self._ids)}", "user_code": "ABCDEFGH",

@@ -182,6 +182,28 @@ class TwitchProvider(Provider):
         self.report(ConnState.LIVE, pick(f"Twitch stopped sending {name} ({why})",
                                          f"Twitch 已停止推送{name}（{why}）"))
 
+    def counts(self) -> dict[str, int]:
+        return {"sessions": self.sessions, "handovers": self.handovers,
+                "duplicates dropped": sum(getattr(s, "duplicates", 0) for s in [self._session] if s),
+                "revoked": len(self.revoked), "rate limited": self.helix.limited if self.helix else 0}
+
+    async def test_connection(self) -> str:
+        """Check the sign-in with Twitch's validate endpoint (no subscription, nothing sent)."""
+        if not self._token or not self.client_id:
+            await self._sign_in()  # raises the plain "not signed in" reason
+        auth = TwitchAuth(self.client_id, self.auth_base, clock=self.ctx.clock)
+        try:
+            info = await auth.validate(self._token)
+        finally:
+            await auth.aclose()
+        missing = [s for s in ("user:read:chat",) if s not in info.scopes]
+        if missing:
+            raise SignInRequired(pick(f"signed in as {info.login}, but without permission to read chat — sign in again",
+                                      f"已登录 {info.login}，但没有读取聊天的权限——请重新登录"))
+        hours = info.expires_in / 3600
+        return pick(f"signed in as {info.login} ({len(info.scopes)} permissions; token good for {hours:.1f} h)",
+                    f"已登录 {info.login}（{len(info.scopes)} 项权限；令牌剩余 {hours:.1f} 小时）")
+
     async def close(self) -> None:
         for client in (self.helix, self.auth):
             if client is not None:
