@@ -27,6 +27,8 @@ from console.i18n import pick
 from console.insight.service import DISPLAYED, Classified
 from console.insight.text import display_line, fold, safe_text, tooltip_text
 
+from .platform_badge import PlatformBadges
+
 RowRole = Qt.UserRole + 1
 KindRole = Qt.UserRole + 2
 
@@ -131,6 +133,8 @@ class CommentsModel(QAbstractListModel):
         self.received = 0
         """Displayable events handed to the model (including ones a flood pushed out)."""
         self.flushes = 0
+        self.badges = PlatformBadges()
+        """Platform badge in the row text/tooltip when multistreaming (ui/platform_badge.py)."""
         self.inserted = 0
         self.chip = "all"
         self.keyword = ""
@@ -329,13 +333,14 @@ class CommentsModel(QAbstractListModel):
         if role == RowRole:
             return row
         if role == Qt.DisplayRole:
-            return f"{row.viewer_name}: {row.line}"
+            return f"{self.badges.prefix(row.platform)}{row.viewer_name}: {row.line}"
         if role == Qt.ToolTipRole:
             # Escaped and wrapped: Qt would otherwise guess "rich text" from a comment's markup.
             stamp = time.strftime("%H:%M:%S", time.localtime(row.ts))
             body = html.escape(tooltip_text(row.text)).replace("\n", "<br>")
             why = f"<br><i>{html.escape(', '.join(row.intents))}</i>" if row.intents else ""
-            return f"<p style='white-space:pre-wrap'>{stamp} {html.escape(row.viewer_name)}<br>{body}{why}</p>"
+            where = html.escape(self.badges.prefix(row.platform))
+            return f"<p style='white-space:pre-wrap'>{stamp} {where}{html.escape(row.viewer_name)}<br>{body}{why}</p>"
         if role == KindRole:
             return row.kind
         return None
