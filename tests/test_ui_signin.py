@@ -120,6 +120,7 @@ async def test_expired_sign_in_prompts_sign_in_again(qtbot, tmp_path, memory_key
 
     class App:
         platforms = Runner()
+        platforms_changed = Runner.Signal("app.platforms_changed")
 
         class settings:
             sections = {"twitch": {"client_id": "cid-123", "auth_base": "http://127.0.0.1:9"}}
