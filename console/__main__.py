@@ -20,6 +20,7 @@ BENCHES: dict[str, tuple[str, str]] = {
     "video": ("console.cli.bench_video", "try-on pipeline fps vs bare FaceLandmarker"),
     "events": ("console.cli.bench_events", "demo audience → hub → SQLite throughput"),
     "classify": ("console.cli.bench_classify", "comment classifier throughput on one core"),
+    "crash": ("console.cli.bench_crash", "kill -9 a 20k/s DEMO session with a lottery open; check recovery"),
 }
 
 
