@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from console import __version__
-from console.config import Settings, load_settings
+from console.config import Settings, default_config_path, load_settings
 from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
 from console.core.secrets_scrub import scrub_text
 from console.core.rates import RateMeter
+from console.core.signal import Signal
 from console.i18n import pick, set_language
 from console.insight.service import Insight
 from console.interact.controller import Interactions
@@ -30,6 +31,7 @@ from console.output.manager import OutputManager
 from console.output.registry import OutputContext
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
+from console.providers.status import ConnState
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.runloop import RunLoop
@@ -63,6 +65,8 @@ class AppOptions:
     """--push URL (repeatable): go live to these at start (headless) / with Go live (window)."""
     virtual_camera: bool = False
     """--virtual-camera: send the program to the virtual camera from the start."""
+    obs: bool = False
+    """--obs: link to OBS (obs-websocket) from the start, so obs_* cues reach it."""
     resume: str = "ask"
     """After a crash: "continue" the interrupted session, start a "new" one, or "ask" (ask_resume)."""
     ask_resume: Callable[[dict], bool] | None = None
@@ -72,6 +76,8 @@ class AppOptions:
 class ConsoleApp:
     def __init__(self, options: AppOptions) -> None:
         self.options = options
+        self.config_path: Path = options.config or default_config_path()
+        """Where the Platform settings dialog writes non-secret settings."""
         self.settings: Settings = load_settings(options.config)
         set_language(options.lang or self.settings.lang)
         self.clock = SystemClock()
@@ -79,11 +85,10 @@ class ConsoleApp:
         self.notices: list[str] = list(self.settings.problems)
 
         names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
-        rate = options.rate if options.rate is not None else self.settings.demo_rate
-        self.platforms = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
-                                        overrides={"demo": {"rate": rate}})
+        self.platforms = self._make_platforms(names)
         self.provider = self.platforms.primary
-        self.platforms.status_changed.connect(self._on_platform_status)
+        self.platforms_changed = Signal("app.platforms_changed")
+        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
 
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
@@ -161,7 +166,7 @@ class ConsoleApp:
         self.outputs = OutputManager(OutputContext(
             program=self.pipeline.program, note=self._note, settings=self.settings.sections,
             log_action=lambda name, detail: self.runloop.on_loop(self._log_system_action, name, detail),
-            aspect=lambda: self.overlays.aspect))
+            aspect=lambda: self.overlays.aspect, hub=self.hub))
         self._stopped = False
 
     def _log_native_poll(self, detail: dict) -> None:
@@ -239,6 +244,42 @@ class ConsoleApp:
         """The running push output, or None."""
         return self.outputs.get("push")
 
+    # -- platforms --------------------------------------------------------------------------------
+    def _make_platforms(self, names, resume=None) -> PlatformRunner:
+        rate = self.options.rate if self.options.rate is not None else self.settings.demo_rate
+        runner = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
+                                overrides={"demo": {"rate": rate}}, resume=resume)
+        runner.status_changed.connect(self._on_platform_status)
+        return runner
+
+    async def switch_platforms(self, names: list[str]) -> int:
+        """Mid-show switch: stop the current platforms, end this session and start a new one on
+        `names` (what the log says about a session stays true: one set of platforms each). The
+        video, engines and try-on keep running. Raises PlatformChoiceError before anything stops
+        when `names` cannot run together. Returns the new session id."""
+        runner = self._make_platforms(names)
+        old, self.platforms = self.platforms, runner
+        await old.stop()
+        old.status_changed.disconnect(self._on_platform_status)
+        self.provider = runner.primary
+        self.session_id = self.store.start_session(  # ends the open session first
+            platform=runner.session_platform, is_demo=runner.is_demo, app_version=__version__,
+            meta={"camera": self.options.camera or self.settings.camera, "headless": self.options.headless,
+                  "switched_from": old.session_platform})
+        if self.poll_backend is not None:
+            self.poll_backend.providers = runner.providers
+        self.runloop.set_platforms(runner)
+        runner.start()
+        self.platforms_changed.emit(runner)
+        return self.session_id
+
+    async def disconnect_platforms(self) -> None:
+        """Stop listening to the platforms; the session, video and log go on (Connect resumes
+        with a new session)."""
+        await self.platforms.stop()
+        for provider in self.platforms.providers:
+            provider.report(ConnState.ENDED, pick("disconnected by the host", "主播已断开"))
+
     def _on_platform_status(self, status) -> None:
         # The video, engines and log keep running without the platform; the host is told why.
         if status.state in ("failed", "ended") and status.reason:
@@ -253,16 +294,18 @@ class ConsoleApp:
         self.camera.start()
         self.pipeline.start()
         if self.options.virtual_camera:
-            self.set_virtual_camera(True)
+            self.set_output("virtualcam", True)
+        if self.options.obs:
+            self.set_output("obs", True)
 
-    def set_virtual_camera(self, on: bool) -> bool:
-        """Program frames to the virtual camera (console/output/virtualcam.py) or not. Opening
-        the device can take a moment: call from a worker in the GUI. False (the host told what to
-        install) when there is no backend; the session goes on either way."""
+    def set_output(self, key: str, on: bool) -> bool:
+        """Turn a registered output (console/output: "virtualcam", "obs", …) on or off. Opening a
+        device or a connection can take a moment: call from a worker in the GUI. False (the host
+        told why) when it cannot start; the session goes on either way."""
         if not on:
-            self.outputs.stop("virtualcam")
+            self.outputs.stop(key)
             return False
-        return self.outputs.start("virtualcam") is not None
+        return self.outputs.start(key) is not None
 
     def switch_camera(self, spec: str | int) -> bool:
         """Change the camera source without waiting for the old one to close."""

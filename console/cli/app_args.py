@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or come from the keyring / LIVE_CONSOLE_PUSH_KEY); headless starts at once, the window on Go live")
     parser.add_argument("--virtual-camera", action="store_true",
                         help="send the program to the virtual camera (OBS Virtual Camera / v4l2loopback) from the start")
+    parser.add_argument("--obs", action="store_true",
+                        help="link to OBS (obs-websocket v5; [obs] host/port, password in the keyring) so obs_scene/obs_source cues reach it")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
     resume = parser.add_mutually_exclusive_group()
     resume.add_argument("--continue-session", dest="resume", action="store_const", const="continue",
@@ -59,6 +61,7 @@ def _options(args: argparse.Namespace):
         resume=getattr(args, "resume", None) or ("new" if args.headless else "ask"),
         push=args.push,
         virtual_camera=args.virtual_camera,
+        obs=args.obs,
     )
 
 

@@ -48,6 +48,12 @@ PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt
 # {"output", "destination", "state", "fps", "kbps", "dropped", "queue", "reconnects", "encoder"}.
 OUTPUT_STATUS = "output.status"
 OUTPUT_HEALTH = "output.health"
+# OBS link (console/output/obs_link.py), asked by a cue or the host: scene {"scene"}; a source
+# shown/hidden {"source_name", "visible", "scene" ("" = the current program scene)}; what OBS
+# answered {"request", "ok", "message"}.
+OBS_SCENE = "obs.scene"
+OBS_SOURCE = "obs.source"
+OBS_RESULT = "obs.result"
 # What the platform itself announced (not an audience event): {"what": "live_start"|"live_end"|
 # "chat_ended"|"paid_message_removed", + the platform's facts (title, area, message_ids …)}.
 PLATFORM_NOTICE = "platform.notice"
@@ -79,6 +85,9 @@ CUE_SKIP = "cue.skip"  # {"cue_id", "action"}
 COMMENT_ANSWERED = "comment.answered"  # {"msg_ids": [...], "group": str|None, "latency_s": [float]}
 COMMENT_REPLY = "comment.reply"  # {"msg_id", "viewer_id", "text", "via": "platform"|"clipboard"}
 COMMENT_HIDE = "comment.hide"  # {"msg_id", "viewer_id"}
+# Moderation on the platform the comment came from: {"platform", "action": "delete"|"timeout",
+# "msg_id", "viewer_id", "duration_s"}.
+COMMENT_MODERATE = "comment.moderate"
 VIEWER_BLOCK = "viewer.block"  # {"viewer_id", "viewer_name", "platform_moderation": bool, "message"}
 BLOCKED_WORDS = "comment.blocked_words"  # {"words": [...]}: the host changed the list
 HEATMAP_FILTER = "heatmap.filter"  # {"row": [kind, key], "t0", "t1", "comments": int}

@@ -32,9 +32,22 @@ def _can(provider: Any, capability: str) -> bool:
 class CommentActions:
     def __init__(self, model: CommentsModel, hub: Any, clock: Any, *, provider: Any = None,
                  interactions: Any = None, insight: Any = None,
-                 notify: Callable[[str], None] | None = None) -> None:
+                 notify: Callable[[str], None] | None = None, platforms: Any = None) -> None:
         self.model, self.hub, self.clock = model, hub, clock
         self.provider, self.interactions, self.insight = provider, interactions, insight
+        self.platforms = platforms
+        """The session's PlatformRunner: on a multistream each comment's reply or moderation goes
+        to the platform it came from (`provider` is the fallback for rows without one)."""
+
+    def provider_for(self, row: Row | None) -> Any:
+        if row is not None and row.platform and self.platforms is not None:
+            found = self.platforms.by_platform(row.platform)
+            if found is not None:
+                return found
+        return self.provider
+
+    def can_moderate(self, row: Row) -> bool:
+        return bool(row.viewer_id) and _can(self.provider_for(row), "moderation")
         self.notify = notify or (lambda message: log.info(message))
 
     @property
@@ -97,15 +110,33 @@ class CommentActions:
         return self._send(None, "", "", text, question)
 
     def reply(self, row: Row, text: str) -> str:
-        return self._send(row.msg_id, row.viewer_id, row.viewer_name, text, row.text)
+        return self._send(row.msg_id, row.viewer_id, row.viewer_name, text, row.text, self.provider_for(row))
 
-    def _send(self, msg_id, viewer_id: str, viewer_name: str, text: str, question: str) -> str:
+    def moderate(self, row: Row, action: str, duration_s: int | None = None) -> str:
+        """Delete the message or time the viewer out on the platform the comment came from."""
+        provider = self.provider_for(row)
+        if not self.can_moderate(row):
+            return pick("This platform has no moderation from here.", "该平台不支持从这里管理。")
+        what = pick("Deleting the message", "删除消息") if action == "delete" else pick("Timing out", "禁言")
+        if not self._spawn(provider.moderate(action, row.viewer_id, row.msg_id, duration_s), what):
+            return pick("Not connected yet.", "尚未连接。")
+        if action == "delete":
+            self.model.hide(row)
+        self._log(A.COMMENT_MODERATE, {"platform": provider.platform, "action": action, "msg_id": row.msg_id,
+                                       "viewer_id": row.viewer_id, "duration_s": duration_s})
+        return (pick("Deleted on the platform.", "已在平台删除。") if action == "delete" else
+                pick(f"{row.viewer_name} timed out for {(duration_s or 0) // 60} min.",
+                     f"已禁言 {row.viewer_name} {(duration_s or 0) // 60} 分钟。"))
+
+    def _send(self, msg_id, viewer_id: str, viewer_name: str, text: str, question: str,
+              provider: Any = None) -> str:
+        provider = provider or self.provider
         text = " ".join(text.split())
         if not text:
             return pick("Nothing to send.", "没有可发送的内容。")
         via = "clipboard"
-        if _can(self.provider, "send_message") and self._spawn(
-                self.provider.send_message(text, reply_to=msg_id), pick("Sending the reply", "发送回复")):
+        if _can(provider, "send_message") and self._spawn(
+                provider.send_message(text, reply_to=msg_id), pick("Sending the reply", "发送回复")):
             via = "platform"
             message = pick("Reply sent to the platform.", "回复已发送到平台。")
         else:
@@ -128,8 +159,9 @@ class CommentActions:
         self.model.block_viewer(row.viewer_id)
         if self.interactions is not None:
             self.interactions.block_viewer(row.viewer_id)
-        remote = _can(self.provider, "moderation") and self._spawn(
-            self.provider.moderate("ban", row.viewer_id, row.msg_id), pick("Blocking on the platform", "在平台屏蔽"))
+        provider = self.provider_for(row)
+        remote = _can(provider, "moderation") and self._spawn(
+            provider.moderate("ban", row.viewer_id, row.msg_id), pick("Blocking on the platform", "在平台屏蔽"))
         self._log(A.VIEWER_BLOCK, {"viewer_id": row.viewer_id, "viewer_name": row.viewer_name,
                                    "platform_moderation": bool(remote)})
         return (pick(f"{row.viewer_name} blocked here and on the platform.", f"已在本地和平台屏蔽 {row.viewer_name}。")

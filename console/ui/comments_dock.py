@@ -276,6 +276,11 @@ class CommentsPanel(QWidget):
             menu.addAction(pick("Reply with the FAQ answer", "用常见问题答案回复"),
                            lambda: self._say(self.actions.reply(row, row.faq.answer)))
         menu.addSeparator()
+        if self.actions.can_moderate(row):  # Twitch / YouTube: on the platform the comment came from
+            menu.addAction(pick("Delete on the platform", "在平台删除"),
+                           lambda: self._say(self.actions.moderate(row, "delete")))
+            menu.addAction(pick("Time out 10 min", "禁言 10 分钟"),
+                           lambda: self._say(self.actions.moderate(row, "timeout", 600)))
         menu.addAction(pick("Hide", "隐藏") + "\tH", self.hide_selected)
         menu.addAction(pick(f"Block {row.viewer_name}", f"屏蔽 {row.viewer_name}") + "\tB", self.block_selected)
         menu.popup(self.view.viewport().mapToGlobal(pos))  # popup, not exec: never block the loop
