@@ -14,19 +14,25 @@ from pathlib import Path
 from typing import Callable
 
 from console import __version__
-from console.config import Settings, load_settings
+from console.config import Settings, default_config_path, load_settings
 from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
+from console.core.secrets_scrub import scrub_text
 from console.core.rates import RateMeter
+from console.core.signal import Signal
 from console.i18n import pick, set_language
+from console.insight.service import Insight
 from console.interact.controller import Interactions
 from console.interact.show import ShowRunner, load_show
+from console import session_recovery as recovery
 from console.output.manager import OutputManager
 from console.output.registry import OutputContext
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
+from console.providers.status import ConnState
+from console.store import queries
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.runloop import RunLoop
@@ -60,44 +66,59 @@ class AppOptions:
     """--push URL (repeatable): go live to these at start (headless) / with Go live (window)."""
     virtual_camera: bool = False
     """--virtual-camera: send the program to the virtual camera from the start."""
+    obs: bool = False
+    """--obs: link to OBS (obs-websocket) from the start, so obs_* cues reach it."""
+    resume: str = "ask"
+    """After a crash: "continue" the interrupted session, start a "new" one, or "ask" (ask_resume)."""
+    ask_resume: Callable[[dict], bool] | None = None
+    """Asks the host whether to continue an interrupted session (the window sets it); None = new."""
 
 
 class ConsoleApp:
     def __init__(self, options: AppOptions) -> None:
         self.options = options
+        self.config_path: Path = options.config or default_config_path()
+        """Where the Platform settings dialog writes non-secret settings."""
         self.settings: Settings = load_settings(options.config)
         set_language(options.lang or self.settings.lang)
         self.clock = SystemClock()
         self.hub = SessionHub()
         self.notices: list[str] = list(self.settings.problems)
 
-        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
-        rate = options.rate if options.rate is not None else self.settings.demo_rate
-        self.platforms = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
-                                        overrides={"demo": {"rate": rate}})
-        self.provider = self.platforms.primary
-        self.platforms.status_changed.connect(self._on_platform_status)
-
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
-        self.session_id = self.store.start_session(
-            platform=self.platforms.session_platform,
-            is_demo=self.platforms.is_demo,
-            app_version=__version__,
-            meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
-        )
+        for note in self.store.notes:
+            self._note(note)
+        # A show that cannot load must not leave an empty session behind: load it first.
+        self.catalog = self._load_catalog()
+        self.show = self._load_show(options.show)
+        self.resumed = recovery.choose(self.store.interrupted, options.resume, options.ask_resume)
+        for session in self.store.interrupted:
+            self._note(recovery.describe(session) + " " + (
+                pick("Continuing it.", "继续该场次。") if session is self.resumed else
+                pick("A new session starts; the old one stays in the log, marked interrupted.",
+                     "将开始新场次；旧场次保留在日志中并标记为中断。")))
+        # Platforms after the crash question: a continued session hands each provider the resume
+        # state (cursors, last ids) it saved there, so the show goes on without gaps or repeats.
+        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
+        self.platforms = self._make_platforms(
+            names, resume=self._saved_resume(self.resumed["id"]) if self.resumed is not None else None)
+        self.provider = self.platforms.primary
+        self.platforms_changed = Signal("app.platforms_changed")
+        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
+        if self.resumed is not None:
+            self.session_id = self.store.continue_session(self.resumed["id"])
+        else:
+            self.session_id = self.store.start_session(
+                platform=self.platforms.session_platform,
+                is_demo=self.platforms.is_demo,
+                app_version=__version__,
+                meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
+            )
         self.hub.subscribe(self.store.enqueue_batch, name="store")
         self.rates = RateMeter()
         self.hub.subscribe(self.rates, name="rates")
 
-        # The one product catalog: try-on, product cards, show segments (and the demo audience).
-        try:
-            self.catalog = Catalog.load()
-        except OSError as exc:
-            self._note(pick(f"The product catalog could not be loaded ({exc}).", f"商品目录无法加载（{exc}）。"))
-            self.catalog = Catalog([])
-        for problem in self.catalog.problems:
-            self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
         self._native_seq = 0
         # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
         self.poll_backend = NativePollBackend(
@@ -108,8 +129,18 @@ class ConsoleApp:
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
-        self.show_runner = (ShowRunner(load_show(options.show, self.catalog), self.interactions)
-                            if options.show else None)
+        self.show_runner = ShowRunner(self.show, self.interactions) if self.show is not None else None
+        if self.resumed is not None:
+            self.hub.publish(Action(
+                platform="console", msg_id=f"resume-{self.session_id}-{self.clock.now():.6f}", ts=self.clock.now(),
+                name=actions.SESSION_RESUMED, source=ActionSource.SYSTEM,
+                detail={"interrupted_at": self.resumed["interrupted_at"]}))
+            restored = recovery.restore_lottery(self.db_path, self.session_id, self.interactions)
+            if restored is not None:
+                self._note(restored.message)
+        # Comment understanding, heatmap, radar, dashboard: on the insight thread, never the loop.
+        self.insight = Insight(self.catalog)
+        self.hub.subscribe(self.insight.on_events, name="insight")
 
         self.runloop = RunLoop(self._tick_engines, self.clock, self.platforms)
         self.capture_slot: LatestSlot[Frame] = LatestSlot()
@@ -138,7 +169,7 @@ class ConsoleApp:
         self.outputs = OutputManager(OutputContext(
             program=self.pipeline.program, note=self._note, settings=self.settings.sections,
             log_action=lambda name, detail: self.runloop.on_loop(self._log_system_action, name, detail),
-            aspect=lambda: self.overlays.aspect))
+            aspect=lambda: self.overlays.aspect, hub=self.hub))
         self._stopped = False
 
     def _log_native_poll(self, detail: dict) -> None:
@@ -151,9 +182,31 @@ class ConsoleApp:
             self._note(pick(f"{detail['platform']} poll: {detail['message']}",
                             f"{detail['platform']} 投票：{detail['message']}"))
 
+    def _load_catalog(self) -> Catalog:
+        # The one product catalog: try-on, product cards, show segments (and the demo audience).
+        try:
+            catalog = Catalog.load()
+        except OSError as exc:
+            self._note(pick(f"The product catalog could not be loaded ({exc}).", f"商品目录无法加载（{exc}）。"))
+            catalog = Catalog([])
+        for problem in catalog.problems:
+            self._note(pick(f"Catalog: {problem}", f"商品目录：{problem}"))
+        return catalog
+
+    def _load_show(self, path: Path | None):
+        if path is None:
+            return None
+        try:
+            return load_show(path, self.catalog)
+        except (OSError, ValueError) as exc:
+            self._note(pick(f"The run-of-show {path} could not be loaded, so it is not running: {exc}",
+                            f"节目单 {path} 无法加载，未运行：{exc}"))
+            return None
+
     # -- notices from any thread ------------------------------------------------------------
     def _note(self, message: str) -> None:
         """A problem worth telling the host about; safe from any thread."""
+        message = scrub_text(message)
         log.warning(message)
         self.notices.append(message)
 
@@ -166,10 +219,12 @@ class ConsoleApp:
         return self.camera.status
 
     def _log_camera_status(self, status: CameraStatus) -> None:
+        # A camera URL may carry a password (rtsp://user:pass@…): masked before it is logged.
         self.hub.publish(Action(
             platform=self.provider.platform, msg_id=f"camera-{self.clock.monotonic():.6f}", ts=self.clock.now(),
             name=actions.CAMERA_STATUS, source=ActionSource.SYSTEM,
-            detail={"state": status.state, "source": status.source, "message": status.message}))
+            detail={"state": status.state, "source": scrub_text(str(status.source)),
+                    "message": scrub_text(str(status.message))}))
 
     def _log_system_action(self, name: str, detail: dict) -> None:
         self.hub.publish(Action(
@@ -192,6 +247,50 @@ class ConsoleApp:
         """The running push output, or None."""
         return self.outputs.get("push")
 
+    # -- platforms --------------------------------------------------------------------------------
+    def _make_platforms(self, names, resume=None) -> PlatformRunner:
+        rate = self.options.rate if self.options.rate is not None else self.settings.demo_rate
+        runner = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
+                                overrides={"demo": {"rate": rate}}, resume=resume)
+        runner.status_changed.connect(self._on_platform_status)
+        return runner
+
+    def _saved_resume(self, session_id: int) -> dict[str, dict]:
+        try:
+            return queries.resume_state(queries.open_db(self.db_path), session_id)
+        except Exception as exc:  # noqa: BLE001 — a missing cursor means a gap, never a stopped show
+            self._note(pick(f"Where the platforms stopped could not be read ({exc}); they start fresh.",
+                            f"无法读取平台的中断位置（{exc}）；平台将重新开始。"))
+            return {}
+
+    async def switch_platforms(self, names: list[str]) -> int:
+        """Mid-show switch: stop the current platforms, end this session and start a new one on
+        `names` (what the log says about a session stays true: one set of platforms each). The
+        video, engines and try-on keep running. Raises PlatformChoiceError before anything stops
+        when `names` cannot run together. Returns the new session id."""
+        runner = self._make_platforms(names)
+        old, self.platforms = self.platforms, runner
+        await old.stop()
+        old.status_changed.disconnect(self._on_platform_status)
+        self.provider = runner.primary
+        self.session_id = self.store.start_session(  # ends the open session first
+            platform=runner.session_platform, is_demo=runner.is_demo, app_version=__version__,
+            meta={"camera": self.options.camera or self.settings.camera, "headless": self.options.headless,
+                  "switched_from": old.session_platform})
+        if self.poll_backend is not None:
+            self.poll_backend.providers = runner.providers
+        self.runloop.set_platforms(runner)
+        runner.start()
+        self.platforms_changed.emit(runner)
+        return self.session_id
+
+    async def disconnect_platforms(self) -> None:
+        """Stop listening to the platforms; the session, video and log go on (Connect resumes
+        with a new session)."""
+        await self.platforms.stop()
+        for provider in self.platforms.providers:
+            provider.report(ConnState.ENDED, pick("disconnected by the host", "主播已断开"))
+
     def _on_platform_status(self, status) -> None:
         # The video, engines and log keep running without the platform; the host is told why.
         if status.state in ("failed", "ended") and status.reason:
@@ -206,16 +305,18 @@ class ConsoleApp:
         self.camera.start()
         self.pipeline.start()
         if self.options.virtual_camera:
-            self.set_virtual_camera(True)
+            self.set_output("virtualcam", True)
+        if self.options.obs:
+            self.set_output("obs", True)
 
-    def set_virtual_camera(self, on: bool) -> bool:
-        """Program frames to the virtual camera (console/output/virtualcam.py) or not. Opening
-        the device can take a moment: call from a worker in the GUI. False (the host told what to
-        install) when there is no backend; the session goes on either way."""
+    def set_output(self, key: str, on: bool) -> bool:
+        """Turn a registered output (console/output: "virtualcam", "obs", …) on or off. Opening a
+        device or a connection can take a moment: call from a worker in the GUI. False (the host
+        told why) when it cannot start; the session goes on either way."""
         if not on:
-            self.outputs.stop("virtualcam")
+            self.outputs.stop(key)
             return False
-        return self.outputs.start("virtualcam") is not None
+        return self.outputs.start(key) is not None
 
     def switch_camera(self, spec: str | int) -> bool:
         """Change the camera source without waiting for the old one to close."""
@@ -245,5 +346,6 @@ class ConsoleApp:
         self.camera.stop()
         self.runloop.drain_pending()
         self.interactions.close()
+        self.insight.close()
         self.store.end_session()
         self.store.close()

@@ -150,12 +150,13 @@ def test_program_frames_reach_the_device_unchanged_and_an_aspect_switch_reopens_
 
 
 def test_a_lost_device_is_said_once_and_reopened(english):
-    program, notes, opened = Signal("program"), [], []
+    program, notes, opened, logged = Signal("program"), [], [], []
 
     def open_camera(w, h, fps, backend, device):
         return _Device(w, h, fps, opened, fail_after=2 if not opened else None)
 
-    out = VirtualCamera(OutputContext(program=program, note=notes.append), size=(32, 18), open_camera=open_camera)
+    out = VirtualCamera(OutputContext(program=program, note=notes.append, log_action=lambda n, d: logged.append((n, d))),
+                        size=(32, 18), open_camera=open_camera)
     out.start()
     stop = threading.Event()
 
@@ -177,6 +178,10 @@ def test_a_lost_device_is_said_once_and_reopened(english):
         out.stop()
     assert len(notes) == 1 and "device unplugged" in notes[0] and "v4l2loopback" in notes[0]
     assert status.state == "running" and status.message == ""
+    # The session log has every change: on, the loss (with the reason), back on, off.
+    assert [d["state"] for n, d in logged] == ["running", "failed", "running", "off"]
+    assert all(n == "output.status" and d["output"] == "virtualcam" for n, d in logged)
+    assert "device unplugged" in logged[1][1]["message"]
 
 
 def test_start_fails_clearly_when_the_backend_refuses(english):

@@ -157,3 +157,43 @@ async def test_revoked_token_fails_with_sign_in_again_and_keeps_the_log(room, do
     with pytest.raises(ProviderError) as err:
         await provider.run(room.hub)
     assert err.value.fatal and "Sign in again" in err.value.reason
+
+
+async def test_hourly_validation_notices_a_revoked_token(room, double):
+    provider, task = await start(room, double, validate_every_s=0.2)
+    await double.wait_subscribed(N_SUBS)
+    await until(lambda: provider.status.state is ConnState.LIVE, what="live")
+    double.tokens.clear()  # revoked on twitch.tv (e.g. "Disconnect" in the account's connections)
+    from console.providers.status import SignInRequired
+    with pytest.raises(SignInRequired):
+        await asyncio.wait_for(task, 20)
+    assert sum(1 for m, p in double.requests if p == "/oauth2/validate") >= 2
+
+
+async def test_a_token_about_to_expire_is_refreshed_before_use(room, double, monkeypatch):
+    saved = []
+    monkeypatch.setattr("console.providers.twitch.provider.save_tokens", lambda tokens, platform: saved.append(tokens))
+    double.refresh_tokens["ref-1"] = ["user:read:chat"]
+    double.expires_in["tok-good"] = 60  # one minute left
+    cfg = {**double.config, "keepalive_s": 3, "keepalive_margin_s": 3}
+    provider = TwitchProvider(room.ctx("twitch", cfg, {**SECRETS, "REFRESH_TOKEN": "ref-1"}))
+    task = asyncio.create_task(provider.run(room.hub))
+    await double.wait_subscribed(N_SUBS)
+    assert provider._token != "tok-good" and provider._token in double.tokens
+    assert saved and saved[0].access_token == provider._token, "the rotated pair goes to the keyring"
+    assert "ref-1" not in double.refresh_tokens, "public-client refresh tokens are single use"
+    await stop(task)
+
+
+async def test_a_session_left_unsubscribed_is_closed_4003_and_the_client_starts_over(room, double):
+    double.slow_subscribe_s = 5  # Helix answers after the welcome's 3 s keepalive window has passed
+    provider, task = await start(room, double)
+    s = await double.wait_subscribed(N_SUBS, timeout=60)
+    await until(lambda: provider.status.state is ConnState.LIVE, timeout=60, what="live in the end")
+    assert double.unused_closed >= 1 and provider.sessions >= 2
+    # Twitch closed the unused socket (4003); the late subscription was refused for that session,
+    # and the client started a fresh one instead of failing.
+    assert any(st.state is ConnState.RECONNECTING and "disconnected" in st.reason for st in room.statuses)
+    await double.chat(s, "finally")
+    await until(lambda: len(chat_ids(room)) == 1, what="chat")
+    await stop(task)

@@ -107,6 +107,8 @@ def test_view_menu_opens_the_program_window_and_explains_a_missing_virtual_camer
     actions = window.output_actions
     assert actions.program_action in window._view_menu.actions()
     assert actions.program_action.shortcut() == QKeySequence("Ctrl+Shift+P")
+    assert actions.obs_action in window._view_menu.actions()
+    assert actions.obs_action.shortcut() == QKeySequence("Ctrl+Shift+O")
     actions.program_action.trigger()
     program = actions.program_window
     assert program is not None and program.isVisible()

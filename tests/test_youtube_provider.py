@@ -127,6 +127,9 @@ async def test_quota_error_and_5xx_wait_and_lose_nothing(room, double):
     await until(lambda: {a, b} <= set(logged_ids(room)), what="both messages")
     assert len(logged_ids(room)) == 2
     await until(lambda: provider.status.state is ConnState.LIVE, what="live again")
+    assert not provider.quota.exhausted, "a successful call after a quota error polls at the normal pace"
+    c = double.add_text("back to normal")
+    await until(lambda: c in logged_ids(room), timeout=10, what="normal polling resumed")
     await stop(task)
 
 

@@ -31,7 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or come from the keyring / LIVE_CONSOLE_PUSH_KEY); headless starts at once, the window on Go live")
     parser.add_argument("--virtual-camera", action="store_true",
                         help="send the program to the virtual camera (OBS Virtual Camera / v4l2loopback) from the start")
+    parser.add_argument("--obs", action="store_true",
+                        help="link to OBS (obs-websocket v5; [obs] host/port, password in the keyring) so obs_scene/obs_source cues reach it")
     parser.add_argument("--self-test", action="store_true", help="check the installation (models, Qt, try-on, overlay, SQLite) and exit 0/1")
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument("--continue-session", dest="resume", action="store_const", const="continue",
+                        help="after a crash: continue the interrupted session (and its open lottery)")
+    resume.add_argument("--new-session", dest="resume", action="store_const", const="new",
+                        help="after a crash: start a new session (the old one stays, marked interrupted)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more, and show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
     parser.add_argument("--print-first-frame", action="store_true", help=argparse.SUPPRESS)
 
@@ -51,8 +58,10 @@ def _options(args: argparse.Namespace):
         screenshot=args.screenshot,
         show=args.show,
         rate=args.rate,
+        resume=getattr(args, "resume", None) or ("new" if args.headless else "ask"),
         push=args.push,
         virtual_camera=args.virtual_camera,
+        obs=args.obs,
     )
 
 
@@ -61,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from console.core.secrets_scrub import install_log_scrubbing
+
+    install_log_scrubbing()  # a password in a camera URL or a token in an error never hits the log
     if args.self_test:
         from console import selftest
 
@@ -109,7 +121,7 @@ def run_headless(args: argparse.Namespace) -> int:
     stats = app.store.stats()
     video = app.pipeline.stats()
     print(
-        f"session {app.session_id} ({'DEMO' if app.provider.is_demo else app.provider.platform}): "
+        f"session {app.session_id} ({'DEMO' if app.provider.is_demo else app.platforms.session_platform}): "
         f"{stats.written} records saved to {app.db_path}; "
         f"{video.processed} frames processed, {video.dropped_capture} dropped"
     )
@@ -119,7 +131,8 @@ def run_headless(args: argparse.Namespace) -> int:
                   f"{d['size']}, audio: {status.detail['audio']}), {d['dropped']} dropped, {d['reconnects']} reconnects")
     for notice in app.notices:
         print(f"note: {notice}", file=sys.stderr)
-    return 0 if stats.pending == 0 and not stats.last_error else 1
+    # Success once everything is on disk, even if the disk failed earlier and recovered.
+    return 0 if stats.saved_everything else 1
 
 
 async def _report_first_frame(app) -> None:

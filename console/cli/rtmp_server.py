@@ -96,6 +96,7 @@ rtmp {{
         chunk_size 4096;
         application live {{
             live on;
+            wait_key on;
             {extra}
         }}
     }}

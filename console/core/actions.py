@@ -48,6 +48,15 @@ PROVIDER_STATUS = "provider.status"  # {"platform", "state", "message", "attempt
 # {"output", "destination", "state", "fps", "kbps", "dropped", "queue", "reconnects", "encoder"}.
 OUTPUT_STATUS = "output.status"
 OUTPUT_HEALTH = "output.health"
+# OBS link (console/output/obs_link.py), asked by a cue or the host: scene {"scene"}; a source
+# shown/hidden {"source_name", "visible", "scene" ("" = the current program scene)}; what OBS
+# answered {"request", "ok", "message"}.
+OBS_SCENE = "obs.scene"
+OBS_SOURCE = "obs.source"
+OBS_RESULT = "obs.result"
+# What the platform itself announced (not an audience event): {"what": "live_start"|"live_end"|
+# "chat_ended"|"paid_message_removed", + the platform's facts (title, area, message_ids …)}.
+PLATFORM_NOTICE = "platform.notice"
 PROVIDER_RESUME = "provider.resume"  # {"platform", "state": {cursor…}} — where to continue after a restart
 
 # Interactions, added with the engines (console/interact). Detail keys beyond the above:
@@ -64,9 +73,21 @@ COUPON_FAILED = "coupon.failed"  # {"coupon_id", "backend", "message"}
 PIN_COMMENT = "comment.pin"  # {"viewer_name", "text"}
 OVERLAY_CLEAR = "overlay.clear"  # {"kind"}: the host took an overlay off the video
 FATIGUE_WARNING = "fatigue.warning"  # {"kind", "count", "window_s", "max_calls"}
+# The console continued a session a crash interrupted: {"interrupted_at": ts of its last record}.
+SESSION_RESUMED = "session.resumed"
 # Run-of-show.
 SHOW_START = "show.start"  # {"title", "cues": int, "segments": int}
 # A run-of-show segment began: {"index", "sku", "name", "price", "tryon": bool} (same meaning as above).
 SHOW_SEGMENT = "show.segment"
 CUE_FIRE = "cue.fire"  # {"cue_id", "action", "early": bool, "ok": bool, "message"}
 CUE_SKIP = "cue.skip"  # {"cue_id", "action"}
+# Comment panel (console/ui/comments_*). detail always has "msg_id" and "viewer_id" where known.
+COMMENT_ANSWERED = "comment.answered"  # {"msg_ids": [...], "group": str|None, "latency_s": [float]}
+COMMENT_REPLY = "comment.reply"  # {"msg_id", "viewer_id", "text", "via": "platform"|"clipboard"}
+COMMENT_HIDE = "comment.hide"  # {"msg_id", "viewer_id"}
+# Moderation on the platform the comment came from: {"platform", "action": "delete"|"timeout",
+# "msg_id", "viewer_id", "duration_s"}.
+COMMENT_MODERATE = "comment.moderate"
+VIEWER_BLOCK = "viewer.block"  # {"viewer_id", "viewer_name", "platform_moderation": bool, "message"}
+BLOCKED_WORDS = "comment.blocked_words"  # {"words": [...]}: the host changed the list
+HEATMAP_FILTER = "heatmap.filter"  # {"row": [kind, key], "t0", "t1", "comments": int}

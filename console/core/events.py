@@ -38,6 +38,9 @@ class Viewer:
     segment: Segment | None = None
     is_follower: bool | None = None
     """None where the platform does not say."""
+    badges: tuple[str, ...] = ()
+    """The standing the platform shows next to the name, as plain labels: a fan medal
+    ("粉丝牌 喵喵 21"), a guard or member level ("舰长"), moderator. Empty where none."""
 
 
 def frozen_mapping(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -72,6 +75,8 @@ class Comment(Event):
             object.__setattr__(self, "text", clip_comment(self.text, COMMENT_SAFETY_CAP))
 
     def payload(self) -> dict[str, Any]:
+        if self.viewer is not None and self.viewer.badges:
+            return {"text": self.text, "badges": list(self.viewer.badges)}
         return {"text": self.text}
 
 

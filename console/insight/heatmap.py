@@ -165,11 +165,16 @@ class Heatmap:
         start = last - columns + 1
         rows = self.rows()
         cells = [[Cell() for _ in range(columns)] for _ in rows]
+        first_base, end_base = start * per, (last + 1) * per
         for r, row in enumerate(rows):
-            for base, c in self._cells[row].items():
-                col = base // per - start
-                if 0 <= col < columns:
-                    cells[r][col].add(c)
+            row_cells = self._cells[row]
+            line = cells[r]
+            if len(row_cells) < end_base - first_base:
+                items = ((b, c) for b, c in row_cells.items() if first_base <= b < end_base)
+            else:  # long session: look up only the visible range
+                items = ((b, row_cells[b]) for b in range(first_base, end_base) if b in row_cells)
+            for base, c in items:
+                line[base // per - start].add(c)
         grid = Grid(rows, start, bucket_s, cells)
         totals = [[c.total for c in line] for line in cells]
         if normalise == "all":

@@ -92,6 +92,8 @@ class InteractionKind:
     """Position in panels and snapshots (smaller first)."""
     overlay: str | None = None
     """Overlay element that draws the view; defaults to the kind's name."""
+    draws: bool = True
+    """False for a kind that drives something outside the video (the OBS link): no overlay element."""
     timed: bool = False
     """Its view counts down: panels refresh it every second while it is on."""
     controls: tuple[Control, ...] = ()
@@ -101,8 +103,9 @@ class InteractionKind:
     preset_action: str | None = None
 
     @property
-    def element(self) -> str:
-        return self.overlay or self.name
+    def element(self) -> str | None:
+        """The overlay element drawing it; None for a kind that draws nothing (`draws=False`)."""
+        return (self.overlay or self.name) if self.draws else None
 
     def action(self, en: str, zh: str, *, preset: bool = False) -> Callable[[Callable], Callable]:
         """Decorator: register `fn(ix, …, source=…, override_lint=…) -> Result` as an action."""

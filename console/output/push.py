@@ -157,6 +157,6 @@ class PushOutput:
             dropped=sum(d["dropped"] for d in per),
             detail={"destinations": per, "audio": self._tee.kind, "audio_note": self._tee.reason,
                     "encoders": [{"size": f"{p.width}x{p.height}", "fps": p.fps, "kbps": p.bitrate_kbps,
-                                  "encoder": e.encoder_name, "encoded": e.encoded, "dropped": e.dropped,
+                                  "encoder": e.encoder_name, "encoded": e.encoded, "dropped": e.dropped, "skipped": e.skipped,
                                   "error": e.error} for p, e in self.encoders.items()]},
         )

@@ -39,7 +39,7 @@ class SilenceSource:
     def read_until(self, t: float) -> np.ndarray:
         assert self._t0 is not None, "start() first"
         due = int((t - self._t0) * SAMPLE_RATE)
-        n = max(0, due - self._sent)
+        n = min(max(0, due - self._sent), SAMPLE_RATE)  # at most 1 s a call: catches up, never balloons
         self._sent += n
         return np.zeros((n, CHANNELS), np.float32)
 

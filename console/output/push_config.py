@@ -107,6 +107,13 @@ def _env_safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "DEST"
 
 
+def save_stream_key(name: str, key: str) -> None:
+    """Into the OS keyring (raises keyring.errors.KeyringError where there is none)."""
+    from console.providers.credentials import set_credential
+
+    set_credential("push", f"{_env_safe(name)}_KEY", key)
+
+
 def stream_key(name: str) -> str | None:
     """The destination's stream key: its own (env / keyring), else the shared LIVE_CONSOLE_PUSH_KEY."""
     return get_credential("push", f"{_env_safe(name)}_KEY") or get_credential("push", "key")

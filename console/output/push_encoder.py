@@ -212,7 +212,8 @@ class FormatEncoder:
         pending = np.zeros((0, CHANNELS), np.float32)
         audio_pts = 0
         last_pts = -1
-        min_gap_ms = 1000.0 / self.preset.fps * 0.5
+        offered: collections.deque[int] = collections.deque()
+        interval_ms = 1000.0 / self.preset.fps
         try:
             while True:
                 with self._cond:
@@ -223,8 +224,14 @@ class FormatEncoder:
                     frame = self._frames.popleft() if self._frames else None
                 if frame is not None:
                     pts = round((frame.t_capture - self.t0) * 1000)
-                    if pts < 0 or (last_pts >= 0 and pts - last_pts < min_gap_ms):
-                        self.skipped += 1  # faster than the preset's fps (or from before start)
+                    offered.append(pts)
+                    while offered[0] <= pts - 1000:
+                        offered.popleft()
+                    # Thin out only a program faster than the preset (a 60 fps camera into a
+                    # 30 fps stream); capture jitter at the preset's own rate never skips a frame.
+                    too_fast = len(offered) > self.preset.fps * 1.15 and pts - last_pts < interval_ms * 0.75
+                    if pts <= last_pts or too_fast:
+                        self.skipped += 1
                     else:
                         last_pts = pts
                         self.last_capture_t = frame.t_capture

@@ -53,6 +53,8 @@ class OutputContext:
     """Record an action (state changes, health) in the session log; safe from any thread."""
     aspect: Callable[[], str] = lambda: "16:9"
     """The program's current output aspect."""
+    hub: Any = None
+    """The session hub, for outputs driven by actions (the OBS link hears `obs.*` cues)."""
 
 
 class Output(Protocol):

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from console.core import actions
 from console.i18n import pick
 from console.video.frames import Frame, LatestSlot
 
@@ -109,7 +110,7 @@ class VirtualCamera:
         opener = self._open_camera or _default_factory()
         self._open_camera = opener
         self._camera = self._open(*self._size)
-        self._state = "running"
+        self._set_state("running", "")
         self.context.program.connect(self._slot.put)
         self._thread.start()
 
@@ -119,7 +120,19 @@ class VirtualCamera:
         if self._thread.is_alive():
             self._thread.join(5)
         self._close_camera()
-        self._state = "off"
+        self._set_state("off", "")
+
+    def _set_state(self, state: str, message: str) -> None:
+        """Every change goes to the session log (like the push output's), problems to the host."""
+        if (state, message) == (self._state, self._message):
+            return
+        self._state, self._message = state, message
+        self.context.log_action(actions.OUTPUT_STATUS, {
+            "output": self.key, "state": state, "message": message,
+            "device": getattr(self._camera, "device", "") if self._camera is not None else "",
+            "size": f"{self._size[0]}x{self._size[1]}", "frames": self.frames})
+        if message:
+            self.context.note(message)
 
     def status(self) -> OutputStatus:
         times = self._times[-60:]
@@ -163,13 +176,11 @@ class VirtualCamera:
             except Exception as exc:  # noqa: BLE001 — the device went away; the show goes on
                 self._close_camera()
                 message = str(exc) if isinstance(exc, VirtualCameraUnavailable) else guidance(detail=str(exc))
-                if message != self._message:
-                    self._state, self._message = "failed", message
-                    self.context.note(message)
-                time.sleep(1.0)  # retry on a later frame, not 30 times a second
+                self._set_state("failed", message)  # said once, not 30 times a second
+                time.sleep(1.0)  # retry on a later frame
                 continue
             if self._state != "running":
-                self._state, self._message = "running", ""
+                self._set_state("running", "")
             self.frames += 1
             self._times.append(time.monotonic())
             if len(self._times) > 120:

@@ -12,6 +12,7 @@ import time
 from typing import Any, Callable, Iterable, Mapping
 
 from console.core.events import Action, Event
+from console.core.secrets_scrub import scrub_text
 
 MAX_NAME_CHARS = 100
 """Viewer names are untrusted; a pathological one must not bloat the log."""
@@ -53,6 +54,17 @@ def _ts(value: Any) -> float:
     return ts if math.isfinite(ts) else time.time()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """UTF-8 (so SQLite) cannot hold a lone surrogate; one in a comment or a viewer name would
+    fail the whole batch and stop the writer. Replace it with U+FFFD instead of losing the event."""
+    if any(isinstance(v, str) and not v.isascii() and _SURROGATE.search(v) for v in row):
+        return tuple(_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in row)
+    return row
+
+
 def _text(value: Any) -> str | None:
     # NULL, not '': an id-less event must never be mistaken for a duplicate of another.
     return None if value is None or value == "" else str(value)
@@ -74,7 +86,7 @@ def split_rows(
     for ev in events:
         if isinstance(ev, Action):
             detail = ev.detail
-            action_rows.append(
+            action_rows.append(_storable(
                 (
                     session_id,
                     _ts(ev.ts),
@@ -84,11 +96,11 @@ def split_rows(
                     _text(ev.platform),
                     _text(ev.msg_id),
                 )
-            )
+            ))
             order.append(False)
             continue
         viewer = ev.viewer
-        event_rows.append(
+        event_rows.append(_storable(
             (
                 session_id,
                 ev.kind,
@@ -99,7 +111,7 @@ def split_rows(
                 str(viewer.name)[:MAX_NAME_CHARS] if viewer else None,
                 _json_or_fallback(ev.payload_json, lambda: _payload_or_repr(ev)),
             )
-        )
+        ))
         order.append(True)
     return event_rows, action_rows
 
@@ -112,7 +124,8 @@ def _payload_or_repr(ev: Event) -> Any:
 
 
 def scrub_secrets(meta: Any) -> tuple[Any, list[str]]:
-    """A copy of `meta` without keys that look like credentials, and the dotted keys dropped.
+    """A copy of `meta` without keys that look like credentials and with credential-shaped values
+    masked (see core/secrets_scrub.py), and the dotted keys dropped or masked.
 
     Session meta comes from provider settings; a stream key or OAuth token there must never
     reach a file the team passes around after the show.
@@ -131,6 +144,11 @@ def scrub_secrets(meta: Any) -> tuple[Any, list[str]]:
             return out
         if isinstance(value, (list, tuple)):
             return [walk(item, f"{prefix}{i}.") for i, item in enumerate(value)]
+        if isinstance(value, str):
+            clean = scrub_text(value)  # by shape: rtsp://user:pass@…, bearer tokens, API keys
+            if clean != value:
+                dropped.append(prefix.rstrip(".") + " (credentials masked)")
+            return clean
         return value
 
     return walk(meta, ""), dropped

@@ -31,6 +31,8 @@ from console.core.events import Event
 from . import rows
 from .batch import Batch, commit
 from .errors import describe_open_error, describe_write_error
+from .lock import LogInUse, LogLock
+from .opening import StorageProblem, check_writable, free_space_note, mark_interrupted
 from .schema import migrate
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,12 @@ class StoreStats:
     """For the last committed batch: seconds from its oldest event's arrival to on-disk."""
     session_id: int | None = None
 
+    @property
+    def saved_everything(self) -> bool:
+        """Nothing waits in memory and the disk is not failing now (an earlier, recovered
+        problem stays in `last_error` but no longer counts)."""
+        return self.pending == 0 and not self.failing
+
 
 def default_connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per batch.
@@ -103,16 +111,33 @@ class SessionStore:
         self._on_error = on_error
         self._clock = clock or SystemClock()
         conn: sqlite3.Connection | None = None
+        self._file_lock = LogLock(self.path)
+        self.notes: list[str] = []
+        """Things worth telling the host at start (a nearly full disk)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # One console per log file: a second one would take the same session ids.
+            self._file_lock.acquire()
             conn = (connect or default_connect)(self.path)
             migrate(sqlite_utils.Database(conn, execute_plugins=False))
+            check_writable(conn, self.path)
+            note = free_space_note(self.path)
+            if note:
+                self.notes.append(note)
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                self.interrupted = mark_interrupted(conn)
+                self._resumable = {r[0] for r in conn.execute("SELECT id FROM sessions WHERE ended_at IS NULL")}
+            # self.interrupted: sessions a crash left open, found (and marked) now; see continue_session().
             last = conn.execute("SELECT MAX(id) FROM sessions").fetchone()[0]
         except BaseException as exc:
             if conn is not None:
                 conn.close()
-            if isinstance(exc, (sqlite3.Error, OSError)):
+            self._file_lock.release()
+            if isinstance(exc, (sqlite3.Error, OSError)) and not isinstance(exc, LogInUse):
                 raise StoreOpenError(describe_open_error(exc, self.path)) from exc
+            if isinstance(exc, (LogInUse, StorageProblem)):
+                raise StoreOpenError(str(exc)) from exc
             raise
         self._conn = conn
 
@@ -169,6 +194,21 @@ class SessionStore:
             row = (session_id, platform, now, None, int(demo), rows.json_text(meta_clean),
                    app_version)
             self._queue.put(("start", row))
+        return session_id
+
+    def continue_session(self, session_id: int) -> int:
+        """Go on writing into a session a crash interrupted (one of `self.interrupted`).
+
+        Its records continue the same hash chain; the caller logs that it resumed.
+        """
+        if session_id not in self._resumable:
+            raise ValueError(f"session {session_id} was not interrupted; it cannot be continued")
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the session log is closed")
+            if self._session is not None:
+                self._queue.put(("end", (self._clock.now(), self._session)))
+            self._session = session_id
         return session_id
 
     def end_session(self) -> None:
@@ -436,3 +476,5 @@ class SessionStore:
             self._conn.close()
         except sqlite3.Error:
             log.exception("session log: closing the database failed")
+        finally:
+            self._file_lock.release()

@@ -27,6 +27,8 @@ def run_gui(options, *, print_first_frame: bool = False, process_start: float = 
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setApplicationName(APP_NAME)
     apply_dark_theme(qt_app)
+    if options.ask_resume is None:
+        options.ask_resume = _ask_resume
     try:
         app = ConsoleApp(options)
     except Exception as exc:  # noqa: BLE001 — tell the host, don't dump a traceback
@@ -60,6 +62,22 @@ def run_gui(options, *, print_first_frame: bool = False, process_start: float = 
         app.shutdown()
         window.close()
     return 0
+
+
+def _ask_resume(session: dict) -> bool:
+    """A crash interrupted a show: continue it (same session, its lottery) or start a new one?"""
+    from PySide6.QtCore import Qt
+
+    from console.i18n import pick
+    from console.session_recovery import describe
+
+    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, describe(session))
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    cont = box.addButton(pick("Continue that show", "继续该场直播"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(pick("Start a new show", "开始新的直播"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cont)
+    box.exec()
+    return box.clickedButton() is cont
 
 
 async def _screenshot(window, path: Path) -> None:

@@ -16,12 +16,12 @@ from console import APP_NAME, __version__
 from console.i18n import pick
 from console.video.capture import DEMO, list_devices
 
-from .comments_dock import CommentsPanel
-from .comments_model import CommentsModel
+from .go_live import GoLiveBar
+from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
 from .signin_actions import SignInActions
 from .status_bar import ConsoleStatusBar
-from .taskman import run_in_background
+from .taskman import run_in_background, to_gui
 from .video_view import VideoView
 
 
@@ -39,20 +39,17 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.app = app
         self.setObjectName("MainWindow")
-        title = f"{APP_NAME} {__version__}"
-        if app.provider.is_demo:
-            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
-        self.setWindowTitle(title)
+        self._update_title()
+        app.platforms_changed.connect(lambda runner: to_gui(self._update_title))
         self.resize(1500, 880)
         self._layout_file = layout_file
 
         self.video = VideoView(app.pipeline.output)
         self.setCentralWidget(self.video)
-        self.comments_model = CommentsModel(parent=self)
-        app.hub.subscribe(self.comments_model.on_events, name="ui.comments")
+        self.comments_model, self.comments = build_comments(self, app)
         self.docks: dict[str, QDockWidget] = {}
         self._view_menu = self.menuBar().addMenu(pick("&View", "视图(&V)"))
-        self.add_dock("comments", pick("Live comments", "实时评论"), CommentsPanel(self.comments_model), Qt.RightDockWidgetArea)
+        self.add_dock("comments", pick("Live comments", "实时评论"), self.comments, Qt.RightDockWidgetArea)
         if app.tryon is not None:
             from .tryon_panel import TryOnPanel
 
@@ -61,20 +58,24 @@ class MainWindow(QMainWindow):
 
         self.triggers = TriggersPanel(app.interactions)
         self.add_dock("triggers", pick("Triggers", "互动触发"), _scrollable(self.triggers), Qt.BottomDockWidgetArea)
+        add_insight_docks(self, app, self.comments)  # heatmap, radar, dashboard
         if app.show_runner is not None:
             from .cue_sheet import CueSheetPanel
 
             self.add_dock("cues", pick("Cue sheet", "流程单"), CueSheetPanel(app.show_runner), Qt.RightDockWidgetArea)
         # First-run proportions: the program video gets the room; a saved layout overrides this.
-        self.resizeDocks([self.docks["triggers"]], [270], Qt.Vertical)
+        self.resizeDocks([self.docks["triggers"]], [330], Qt.Vertical)
         side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
         self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
-        self.signin_actions = SignInActions(app, self.menuBar().addMenu(pick("&Platforms", "平台(&P)")), self)
+        self.signin_actions = SignInActions(app, self._build_platform_menu(), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
+        self.go_live = GoLiveBar(app, self)  # Go live / End, destinations; health in the status bar
+        self.addToolBar(Qt.TopToolBarArea, self.go_live)
+        self.go_live.attach_status(self.statusBar())
         app.add_listener(self._refresh_camera_state)
 
     # -- docks --------------------------------------------------------------------------------
@@ -148,6 +149,27 @@ class MainWindow(QMainWindow):
             action.setChecked(name in self.app.overlays.enabled)
             action.toggled.connect(lambda on, n=name: self.app.overlays.set_enabled(n, on))
             self.element_actions[name] = action
+
+    def _update_title(self) -> None:
+        title = f"{APP_NAME} {__version__}"
+        if self.app.provider.is_demo:
+            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
+        self.setWindowTitle(title)
+
+    def _build_platform_menu(self):
+        menu = self.menuBar().addMenu(pick("&Platforms", "平台(&P)"))
+        action = menu.addAction(pick("Platform settings…", "平台设置…"))
+        action.triggered.connect(self.show_platform_settings)
+        menu.addSeparator()  # sign-in actions follow
+        return menu
+
+    def show_platform_settings(self):
+        from .platform_dialog import PlatformDialog
+
+        dialog = PlatformDialog(self.app, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()  # non-blocking: the show (and the asyncio loop) goes on behind it
+        return dialog
 
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu(pick("&Help", "帮助(&H)"))

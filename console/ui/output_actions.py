@@ -1,5 +1,5 @@
-"""View-menu entries for where the program goes besides the preview: the program window and the
-virtual camera. Kept out of the main window so it stays an assembler."""
+"""View-menu entries for where the program goes besides the preview: the program window, the
+virtual camera and the OBS link. Kept out of the main window so it stays an assembler."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ from .taskman import run_in_background
 
 PROGRAM_WINDOW_KEYS = "Ctrl+Shift+P"
 VIRTUAL_CAMERA_KEYS = "Ctrl+Shift+C"
+OBS_LINK_KEYS = "Ctrl+Shift+O"
 
 
 class OutputActions:
     def __init__(self, app, menu: QMenu, parent: QWidget) -> None:
         self.app = app
+        self._menu = menu
+        self._parent = parent
         self.program_window: ProgramWindow | None = None
         menu.addSeparator()
         self.program_action: QAction = menu.addAction(pick("Program window (borderless)", "节目窗口（无边框）"))
@@ -28,14 +31,12 @@ class OutputActions:
             "Exactly the program frames in a window of their own, for window capture or a second screen",
             "独立窗口中只显示节目画面，可用于窗口采集或第二块屏幕"))
         self.program_action.toggled.connect(self.show_program_window)
-        self.vcam_action: QAction = menu.addAction(pick("Virtual camera", "虚拟摄像头"))
-        self.vcam_action.setCheckable(True)
-        self.vcam_action.setShortcut(QKeySequence(VIRTUAL_CAMERA_KEYS))
-        self.vcam_action.setToolTip(pick(
+        self.vcam_action = self._toggle("virtualcam", pick("Virtual camera", "虚拟摄像头"), VIRTUAL_CAMERA_KEYS, pick(
             "Send the program to a virtual camera other apps (直播伴侣, OBS, TikTok LIVE Studio) can choose",
             "把节目画面发送到虚拟摄像头，供直播伴侣、OBS、TikTok LIVE Studio 选择"))
-        self.vcam_action.toggled.connect(self.set_virtual_camera)
-        self._parent = parent
+        self.obs_action = self._toggle("obs", pick("OBS link", "OBS 联动"), OBS_LINK_KEYS, pick(
+            "Connect to OBS (obs-websocket) so run-of-show cues can switch scenes and show or hide sources",
+            "连接 OBS（obs-websocket），让流程单提示切换场景、显示或隐藏来源"))
 
     # -- program window -------------------------------------------------------------------------
     def show_program_window(self, on: bool) -> None:
@@ -48,22 +49,31 @@ class OutputActions:
         elif self.program_window is not None:
             self.program_window.close()
 
-    # -- virtual camera -------------------------------------------------------------------------
-    def set_virtual_camera(self, on: bool) -> None:
-        # Opening the device may take a moment (OBS on Windows): never on the GUI thread. When it
-        # cannot start, the app has told the host what to install; the check mark comes off.
+    # -- outputs switched on and off (virtual camera, OBS link) -----------------------------------
+    def _toggle(self, key: str, label: str, keys: str, tip: str) -> QAction:
+        action = self._menu.addAction(label)
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(keys))
+        action.setToolTip(tip)
+        action.toggled.connect(lambda on: self.set_output(key, action, label, on))
+        return action
+
+    def set_output(self, key: str, action: QAction, label: str, on: bool) -> None:
+        # Opening a device or a connection may take a moment: never on the GUI thread. When it
+        # cannot start, the app has told the host why (what to install, the password …); the
+        # check mark comes off and the reason is shown where it can be read and copied.
         def done(started: bool) -> None:
             if on and not started:
-                self.vcam_action.blockSignals(True)
-                self.vcam_action.setChecked(False)
-                self.vcam_action.blockSignals(False)
-                self._explain(self.app.notices[-1] if self.app.notices else "")
+                action.blockSignals(True)
+                action.setChecked(False)
+                action.blockSignals(False)
+                self._explain(label, self.app.notices[-1] if self.app.notices else "")
 
-        run_in_background(lambda: self.app.set_virtual_camera(on), on_done=done)
+        run_in_background(lambda: self.app.set_output(key, on), on_done=done)
 
-    def _explain(self, text: str) -> None:
-        """The install guidance in a box the host can read at leisure (non-blocking)."""
-        box = QMessageBox(QMessageBox.Information, pick("Virtual camera", "虚拟摄像头"), text, QMessageBox.Ok, self._parent)
+    def _explain(self, title: str, text: str) -> None:
+        """Why it could not start, in a box the host can read at leisure (non-blocking)."""
+        box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, self._parent)
         box.setTextFormat(Qt.PlainText)
         box.setTextInteractionFlags(Qt.TextSelectableByMouse)  # the commands can be copied
         box.setAttribute(Qt.WA_DeleteOnClose)

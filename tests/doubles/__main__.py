@@ -74,7 +74,7 @@ async def youtube_scenario(yt: YouTubeDouble, stats: dict, end_at: float) -> Non
     t0 = time.monotonic()
     done: set[str] = set()
     i = 0
-    while True:
+    while not yt.offline:  # nothing is said after the stream went offline
         t = time.monotonic() - t0
         stats["sent"].append(yt.add_text(f"msg {i} 想要", author=f"yv{i % 13}"))
         if i % 10 == 5:
@@ -88,14 +88,14 @@ async def youtube_scenario(yt: YouTubeDouble, stats: dict, end_at: float) -> Non
             done.add("quota")
             yt.quota_fail_next = 1
             stats["quota_errors"] += 1
-        if t >= end_at and "offline" not in done:
-            done.add("offline")
-            yt.offline = True
         for pid, p in yt.polls.items():
             if p["snippet"]["pollDetails"]["status"] == "active":
                 yt.vote(pid, [int(o["tally"]) + k + 1 for k, o in
                               enumerate(p["snippet"]["pollDetails"]["metadata"]["options"])])
         await asyncio.sleep(0.3)
+        if t >= end_at:
+            yt.offline = True
+            stats["offline_at"] = time.time()
 
 
 async def main() -> None:
@@ -125,7 +125,7 @@ async def main() -> None:
         "twitch": {**tstats, "chat_ids": tw.sent, "sessions": len(tw.sessions),
                    "polls": list(tw.polls.values())},
         "youtube": {**{k: v for k, v in ystats.items() if k != "sent"}, "comment_ids": ystats["sent"],
-                    "list_calls": len(yt.page_tokens), "offline": yt.offline,
+                    "list_calls": len(yt.page_tokens), "list_times": yt.list_times, "offline_at": ystats.get("offline_at"), "offline": yt.offline,
                     "polls": [p["snippet"]["pollDetails"] | {"id": p["id"]} for p in yt.polls.values()],
                     "inserted": yt.inserted},
     }

@@ -36,6 +36,7 @@ class YouTubeDouble:
         self.items: list[dict] = []
         self.history_ids: list[str] = []
         self.page_tokens: list[str | None] = []
+        self.list_times: list[float] = []
         """pageToken of every list call, in order (None = first call)."""
         self.inserted: list[dict] = []
         self.deleted: list[str] = []
@@ -121,6 +122,9 @@ class YouTubeDouble:
             return api_error(503, "backendError", "Backend Error", "global")
         route = req.path.removeprefix("/youtube/v3")
         if route == "/liveBroadcasts":
+            if sum(k in req.query for k in ("broadcastStatus", "id", "mine")) != 1:
+                return api_error(400, "incompatibleParameters", "Specify exactly one of broadcastStatus, id, mine.",
+                                 "youtube.parameter")
             return Response(200, {"kind": "youtube#liveBroadcastListResponse", "etag": "e", "items": [
                 {"kind": "youtube#liveBroadcast", "id": "bc1", "snippet": {"title": "Show", "liveChatId": self.chat_id}}],
                 "pageInfo": {"totalResults": 1, "resultsPerPage": 5}})
@@ -151,6 +155,7 @@ class YouTubeDouble:
             return api_error(403, "liveChatEnded", "The live chat is no longer live.")
         token = req.query.get("pageToken")
         self.page_tokens.append(token)
+        self.list_times.append(time.time())
         start = int(token.removeprefix("page-")) if token and token.startswith("page-") else 0
         items = self.items[start:]
         body = {"kind": "youtube#liveChatMessageListResponse", "etag": uuid.uuid4().hex,

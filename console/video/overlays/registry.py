@@ -74,7 +74,7 @@ def load_elements() -> dict[str, Element]:
     return ELEMENTS
 
 
-def check(columns: dict[str, tuple[str, ...]], kind_elements: dict[str, str]) -> None:
+def check(columns: dict[str, tuple[str, ...]], kind_elements: dict[str, str | None]) -> None:
     """Every element has a slot in an existing column for every aspect; every interaction kind's
     element exists. `columns`: aspect -> column names; `kind_elements`: kind -> element name."""
     problems = []
@@ -86,6 +86,8 @@ def check(columns: dict[str, tuple[str, ...]], kind_elements: dict[str, str]) ->
             elif slot.column not in names:
                 problems.append(f"overlay element {el.name!r} names unknown column {slot.column!r} for {aspect}")
     for kind, element in kind_elements.items():
+        if element is None:
+            continue  # a kind that draws nothing on the video (the OBS link's cues)
         if element not in ELEMENTS:
             problems.append(f"interaction kind {kind!r} is drawn by overlay element {element!r}, "
                             "which is not registered")

@@ -1,0 +1,210 @@
+"""Go live / End: the push output's toolbar, its destination dialog and its status-bar health.
+
+The toolbar holds one big button (Go live ↔ End) and "Destinations…". Destinations come from
+`--push URL`, the settings file's `[[push.destinations]]`, and this session's dialog (the stream
+key typed there goes to the OS keyring, never to the settings file). Starting and ending run off
+the GUI thread (encoder probing, joining threads); the status bar shows each destination's
+health — state, fps, bitrate, queue, dropped frames, reconnects, encoder — refreshed every second.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QStatusBar, QToolBar, QWidget)
+
+from console.i18n import pick
+from console.output.push_config import ASPECTS, PushConfigError, destination, redact_url, save_stream_key
+
+from .taskman import run_in_background
+
+GO_LIVE_KEYS = "Ctrl+Shift+L"
+_STATE = {"live": ("●", "#e53935"), "starting": ("○", "#f9a825"), "reconnecting": ("↻", "#f9a825"),
+          "failed": ("✕", "#9e9e9e"), "off": ("○", "#9e9e9e")}
+
+
+class DestinationDialog(QDialog):
+    """Add an ingest address and its stream key for this session (key saved to the keyring)."""
+
+    def __init__(self, aspect: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(pick("Add a push destination", "添加推流地址"))
+        form = QFormLayout(self)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("rtmp://live-push.bilivideo.com/live-bvc/")
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.Password)
+        self.key.setPlaceholderText(pick("stream key (kept in the OS keyring)", "推流码（保存在系统钥匙串）"))
+        self.aspect = QComboBox()
+        self.aspect.addItems(list(ASPECTS))
+        self.aspect.setCurrentText(aspect)
+        self.error = QLabel()
+        self.error.setTextFormat(Qt.PlainText)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #e53935")
+        form.addRow(pick("Server URL", "服务器地址"), self.url)
+        form.addRow(pick("Stream key", "推流码"), self.key)
+        form.addRow(pick("Aspect", "画面比例"), self.aspect)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.result_url: str | None = None
+
+    def _check(self) -> None:
+        url, key = self.url.text().strip(), self.key.text().strip()
+        try:
+            dest = destination(url if not key or url.endswith("/") else url + "/", key=key or None,
+                               aspect=self.aspect.currentText())
+        except PushConfigError as exc:
+            self.error.setText(str(exc))
+            return
+        if key:
+            try:
+                save_stream_key(dest.name, key)
+                url = url if url.endswith("/") else url + "/"  # the key is looked up at go-live
+            except Exception:  # noqa: BLE001 — no keyring on this machine: keep it for this session only
+                url = dest.url
+        self.result_url, self.result_aspect = url, self.aspect.currentText()
+        self.accept()
+
+
+class GoLiveBar(QToolBar):
+    def __init__(self, app, parent: QWidget | None = None) -> None:
+        super().__init__(pick("Go live", "开播"), parent)
+        self.setObjectName("toolbar.golive")
+        self.app = app
+        self.added: list[str] = []
+        self.busy = False
+        self.button = QPushButton()
+        self.button.setObjectName("goLiveButton")
+        self.button.setShortcut(GO_LIVE_KEYS)
+        self.button.clicked.connect(self.toggle)
+        self.addWidget(self.button)
+        self.add_button = QPushButton(pick("Destinations…", "推流地址…"))
+        self.add_button.clicked.connect(self.add_destination)
+        self.addWidget(self.add_button)
+        self.where = QLabel()
+        self.where.setTextFormat(Qt.PlainText)
+        self.addWidget(self.where)
+        self.health = QLabel()
+        self.health.setObjectName("pushHealth")
+        self.health.setTextFormat(Qt.PlainText)
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    def attach_status(self, bar: QStatusBar) -> None:
+        bar.addPermanentWidget(self.health)
+
+    # -- destinations ------------------------------------------------------------------------
+    def urls(self) -> list[str]:
+        return list(self.app.options.push or []) + self.added
+
+    def configured(self) -> list[str]:
+        section = self.app.settings.sections.get("push", {})
+        listed = [d.get("url", "") for d in section.get("destinations", []) if isinstance(d, dict)]
+        return [redact_url(u) for u in self.urls() + listed]
+
+    def add_destination(self) -> None:
+        dialog = DestinationDialog(self.app.overlays.aspect, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+
+        def done(code: int) -> None:
+            if code == QDialog.Accepted and dialog.result_url:
+                self.added.append(dialog.result_url)
+                self.refresh()
+
+        dialog.finished.connect(done)
+        self.dialog = dialog
+        dialog.open()
+
+    # -- going live --------------------------------------------------------------------------
+    def toggle(self) -> None:
+        if self.busy:
+            return
+        if self.app.live is not None:
+            self._confirm_end()
+            return
+        if not self.configured():
+            self._tell(pick("Add where to stream first: Destinations…, --push URL, or [[push.destinations]] in the settings.",
+                            "请先添加推流地址：推流地址…、--push URL，或在设置的 [[push.destinations]] 中添加。"))
+            return
+        self.busy = True
+        self.refresh()
+        run_in_background(lambda: self.app.go_live(self.urls()), on_done=self._started, on_error=self._failed)
+
+    def _started(self, ok: bool) -> None:
+        self.busy = False
+        if not ok:
+            self._tell(self.app.notices[-1] if self.app.notices else pick("Could not go live.", "无法开播。"))
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._tell(str(exc))
+        self.refresh()
+
+    def _confirm_end(self) -> None:
+        box = QMessageBox(QMessageBox.Question, pick("End the stream", "结束推流"),
+                          pick("Stop sending the program to every destination?", "停止向所有地址推流？"),
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setTextFormat(Qt.PlainText)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.finished.connect(lambda code: self.end() if code == QMessageBox.Yes else None)
+        self.message_box = box
+        box.open()  # non-blocking: exec() would stall the asyncio loop mid-show
+
+    def end(self) -> None:
+        self.busy = True
+        self.refresh()
+        run_in_background(self.app.end_live, on_done=lambda _: self._ended(), on_error=self._failed)
+
+    def _ended(self) -> None:
+        self.busy = False
+        self.refresh()
+
+    def _tell(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Information, pick("Go live", "开播"), text, QMessageBox.Ok, self)
+        box.setTextFormat(Qt.PlainText)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        self.message_box = box
+        box.open()
+
+    # -- showing it --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        live = self.app.live
+        if self.busy:
+            self.button.setText(pick("Working…", "处理中…"))
+        elif live is not None:
+            self.button.setText(pick("■ End", "■ 结束推流"))
+        else:
+            self.button.setText(pick("● Go live", "● 开播"))
+        self.button.setProperty("live", live is not None)
+        self.button.setStyleSheet("QPushButton { background: #e53935; color: white; font-weight: bold; padding: 4px 14px; }"
+                                  if live is not None else "QPushButton { font-weight: bold; padding: 4px 14px; }")
+        self.button.setEnabled(not self.busy)
+        targets = self.configured()
+        self.where.setText("  " + (", ".join(targets) if targets else pick("no destination yet", "尚无推流地址")))
+        self.health.setText(self.health_text(live))
+        if live is not None:
+            messages = [d["message"] for d in live.status().detail["destinations"] if d["message"]]
+            self.health.setToolTip("\n".join(messages) or pick("All destinations healthy", "所有推流地址正常"))
+
+    @staticmethod
+    def health_text(live) -> str:
+        if live is None:
+            return pick("Not live", "未开播")
+        status = live.status()
+        parts = []
+        for d in status.detail["destinations"]:
+            mark = _STATE.get(d["state"], ("?", ""))[0]
+            parts.append(f"{mark} {d['destination']} {d['fps']:.1f} fps · {d['kbps'] / 1000:.1f} Mb/s · "
+                         + pick(f"q{d['queue']} · drop {d['dropped']} · ↻{d['reconnects']} · {d['encoder']}",
+                                f"队列{d['queue']} · 丢帧 {d['dropped']} · 重连{d['reconnects']} · {d['encoder']}"))
+        if status.detail.get("audio") == "silence":
+            parts.append(pick("🔇 silent", "🔇 静音"))
+        return "   |   ".join(parts)
