@@ -166,3 +166,20 @@ async def test_expired_sign_in_offers_sign_in_again_and_restart_keeps_the_sessio
     assert runner.statuses["twitch"].state is ConnState.LIVE and not runner.statuses["twitch"].sign_in
     await runner.stop()
     room.close()
+
+
+async def test_test_connection_checks_the_sign_in_without_subscribing_or_sending(tw, yt, tmp_path):
+    from console.providers.status import SignInRequired
+    from console.providers.twitch.provider import TwitchProvider
+
+    room = Room(tmp_path, "twitch")
+    good = TwitchProvider(room.ctx("twitch", tw.config, {"TOKEN": "tok-good", "CLIENT_ID": "cid-123"}))
+    assert "signed in as hostchannel" in await good.test_connection()
+    assert not any(p.startswith("/helix") for _, p in tw.requests), "validate only: no Helix call"
+    bad = TwitchProvider(room.ctx("twitch", tw.config, {"TOKEN": "nope", "CLIENT_ID": "cid-123"}))
+    with pytest.raises(SignInRequired):
+        await bad.test_connection()
+    yprov = YouTubeProvider(room.ctx("youtube", yt.config, {"TOKEN": "ya29.good"}))
+    assert "live chat was found" in await yprov.test_connection()
+    assert yprov.quota.used == 1 and yt.page_tokens == []
+    room.close()

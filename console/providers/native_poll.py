@@ -22,8 +22,7 @@ from console.core.events import Event, Viewer
 from console.interact.poll import KeywordPollBackend, PollSpec
 from console.i18n import pick
 
-from .base import Capability, NotSupported, Provider
-from .status import ProviderError
+from .base import Capability, Provider
 
 log = logging.getLogger(__name__)
 Record = Callable[[dict], None]
@@ -99,7 +98,7 @@ class NativePollBackend:
         for p in list(self._native):
             try:
                 remote = await p.poll_open(spec.question, spec.options, spec.duration_s)  # type: ignore[attr-defined]
-            except (ProviderError, NotSupported, Exception) as exc:  # noqa: BLE001 — fall back, never lose the poll
+            except Exception as exc:  # noqa: BLE001 — refused (ProviderError, NotSupported) or broken: fall back
                 self._fallback(p, spec, exc)
                 continue
             self._remote[p.platform] = remote

@@ -46,6 +46,8 @@ LIBRARIES: tuple[Library, ...] = (
     Library("qasync", "qasync", "qasync", "BSD-2-Clause"),
     Library("HTTPX", "httpx", "httpx", "BSD-3-Clause"),
     Library("websockets", "websockets", "websockets", "BSD-3-Clause"),
+    Library("aiohttp", "aiohttp", "aiohttp", "Apache-2.0"),
+    Library("tomlkit", "tomlkit", "tomlkit", "MIT"),
     Library("sqlite-utils", "sqlite-utils", "sqlite_utils", "Apache-2.0"),
     Library("SQLite", "", "sqlite3", "Public domain"),
     Library("platformdirs", "platformdirs", "platformdirs", "MIT"),

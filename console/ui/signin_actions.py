@@ -42,6 +42,9 @@ class SignInActions:
             menu.addAction(pick(f"Sign out of {name}", f"退出 {name}")).triggered.connect(
                 lambda _=False, p=platform: self.sign_out(p))
         app.platforms.status_changed.connect(lambda status: to_gui(self._on_status, status))
+        # A mid-show switch (Platform settings) brings a new runner: listen to its statuses too.
+        app.platforms_changed.connect(
+            lambda runner: runner.status_changed.connect(lambda status: to_gui(self._on_status, status)))
 
     def _section(self, platform: str) -> dict:
         return dict(self.app.settings.sections.get(platform, {}))

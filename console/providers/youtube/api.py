@@ -42,10 +42,18 @@ class YouTubeApi:
         self._token = token
         self.api_key = api_key
         self.quota = quota
-        self.http = http or httpx.AsyncClient(timeout=20.0)
+        self._http = http
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        # Made on first use (a provider built only to show its capabilities opens no connections).
+        if self._http is None or self._http.is_closed:
+            self._http = httpx.AsyncClient(timeout=20.0)
+        return self._http
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
     async def call(self, op: str, method: str, path: str, *, params: dict | None = None,
                    json: Any = None) -> dict:
@@ -78,8 +86,9 @@ class YouTubeApi:
         return data if isinstance(data, dict) else {}
 
     async def active_chat_id(self) -> str | None:
+        # Exactly one filter is allowed; broadcastStatus already means "the signed-in channel's".
         data = await self.call("broadcasts", "GET", "/liveBroadcasts", params={
-            "part": "snippet", "broadcastStatus": "active", "broadcastType": "all", "mine": "true"})
+            "part": "snippet", "broadcastStatus": "active", "broadcastType": "all"})
         for item in data.get("items") or []:
             chat = ((item or {}).get("snippet") or {}).get("liveChatId")
             if chat:

@@ -148,6 +148,27 @@ class YouTubeProvider(Provider):
             self._quota_step = step
             self.report(ConnState.LIVE, self.quota.text())
 
+    def counts(self) -> dict[str, int]:
+        return {"list calls": self.calls, "quota used today": self.quota.used, "quota per day": self.quota.daily}
+
+    async def test_connection(self) -> str:
+        """One cheap call (1 unit): is the sign-in good, and is there a live chat to read?"""
+        if not self._token and not self.api.api_key:
+            raise SignInRequired(pick("Not signed in to YouTube — use “Sign in”.", "尚未登录 YouTube——请点“登录”。"))
+        if self.live_chat_id:
+            return pick(f"live chat {self.live_chat_id} set; {self.quota.text()}",
+                        f"已设置直播聊天 {self.live_chat_id}；{self.quota.text()}")
+        try:
+            chat = await self.api.active_chat_id()
+        except YouTubeError as exc:
+            raise ProviderError(pick(f"YouTube answered: {_why(exc)}", f"YouTube 回应：{_why(exc)}")) from exc
+        finally:
+            await self.close()
+        if not chat:
+            return pick("signed in; no live broadcast on the channel right now",
+                        "已登录；频道当前没有直播")
+        return pick("signed in; the channel's live chat was found", "已登录；找到了频道的直播聊天")
+
     async def close(self) -> None:
         with contextlib.suppress(Exception):
             await self.api.aclose()
