@@ -183,3 +183,17 @@ async def test_a_token_about_to_expire_is_refreshed_before_use(room, double, mon
     assert saved and saved[0].access_token == provider._token, "the rotated pair goes to the keyring"
     assert "ref-1" not in double.refresh_tokens, "public-client refresh tokens are single use"
     await stop(task)
+
+
+async def test_a_session_left_unsubscribed_is_closed_4003_and_the_client_starts_over(room, double):
+    double.slow_subscribe_s = 5  # Helix answers after the welcome's 3 s keepalive window has passed
+    provider, task = await start(room, double)
+    s = await double.wait_subscribed(N_SUBS, timeout=60)
+    await until(lambda: provider.status.state is ConnState.LIVE, timeout=60, what="live in the end")
+    assert double.unused_closed >= 1 and provider.sessions >= 2
+    # Twitch closed the unused socket (4003); the late subscription was refused for that session,
+    # and the client started a fresh one instead of failing.
+    assert any(st.state is ConnState.RECONNECTING and "disconnected" in st.reason for st in room.statuses)
+    await double.chat(s, "finally")
+    await until(lambda: len(chat_ids(room)) == 1, what="chat")
+    await stop(task)

@@ -113,41 +113,50 @@ class TwitchProvider(Provider):
 
     async def run(self, hub: SessionHub) -> None:
         self.report(ConnState.CONNECTING)
-        await self._sign_in()
         policy = self._policy = self.ctx.new_reconnect_policy()
-        validator = asyncio.create_task(self._validate_hourly(), name="twitch.validate")
+        validator: asyncio.Task | None = None
         run: asyncio.Task | None = None
         try:
             while True:
-                session = EventSubSession(
-                    self.eventsub_url, on_welcome=self._subscribe_all,
-                    on_notification=lambda f: hub.publish_batch(events_from_notification(f)),
-                    on_revocation=self._on_revocation, seen=self.seen, now=self.ctx.clock.now,
-                    keepalive_margin_s=self.keepalive_margin_s, grace_s=self.grace_s)
-                self.sessions += 1
-                self._session = session
-                run = asyncio.create_task(session.run(), name="twitch.eventsub")
-                done, _ = await asyncio.wait({run, validator}, return_when=asyncio.FIRST_COMPLETED)
-                if validator in done:
-                    run.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await run
-                    validator.result()  # raises the sign-in problem
-                    raise ProviderError("validation stopped")
-                self._handovers_done += session.handovers
-                self._session = None
                 try:
+                    if not self.broadcaster_id:
+                        await self._sign_in()
+                    if validator is None:
+                        validator = asyncio.create_task(self._validate_hourly(), name="twitch.validate")
+                    session = EventSubSession(
+                        self.eventsub_url, on_welcome=self._subscribe_all,
+                        on_notification=lambda f: hub.publish_batch(events_from_notification(f)),
+                        on_revocation=self._on_revocation, seen=self.seen, now=self.ctx.clock.now,
+                        keepalive_margin_s=self.keepalive_margin_s, grace_s=self.grace_s)
+                    self.sessions += 1
+                    self._session = session
+                    run = asyncio.create_task(session.run(), name="twitch.eventsub")
+                    done, _ = await asyncio.wait({run, validator}, return_when=asyncio.FIRST_COMPLETED)
+                    if validator in done:
+                        validator.result()  # raises the sign-in problem (SignInRequired)
+                        raise ProviderError("validation stopped")
+                    self._handovers_done += session.handovers
+                    self._session = None
                     run.result()
+                    return
                 except ConnectionLost as exc:
-                    policy.disconnected()
-                    delay = policy.next_delay()
-                    if delay is None:
-                        raise ProviderError(pick(f"gave up reconnecting: {exc.reason}",
-                                                 f"已放弃重连：{exc.reason}")) from exc
-                    self.report(ConnState.RECONNECTING, exc.reason, attempt=policy.attempt, next_try_s=delay)
-                    await asyncio.sleep(delay)
-                    continue
-                return
+                    reason = exc.reason
+                except HelixError as exc:
+                    reason = pick(f"Twitch answered: {exc.message}", f"Twitch 回应：{exc.message}")
+                except ProviderError as exc:
+                    if exc.fatal:
+                        raise
+                    reason = exc.reason
+                # A lost link or a refused step: back off and start a fresh session.
+                if self._session is not None:
+                    self._handovers_done += self._session.handovers
+                    self._session = None
+                policy.disconnected()
+                delay = policy.next_delay()
+                if delay is None:
+                    raise ProviderError(pick(f"gave up reconnecting: {reason}", f"已放弃重连：{reason}"))
+                self.report(ConnState.RECONNECTING, reason, attempt=policy.attempt, next_try_s=delay)
+                await asyncio.sleep(delay)
         finally:
             for t in (run, validator):
                 if t is not None:
