@@ -20,7 +20,8 @@ class _Model(QAbstractListModel):
 def test_qt_calls_returning_none_keep_nones_refcount(qtbot):
     widget = QListWidget()
     qtbot.addWidget(widget)
-    index = _Model().index(0)
+    model = _Model()  # kept alive: an index outlives nothing
+    index = model.index(0)
     before = sys.getrefcount(None)
     for _ in range(2000):
         widget.currentItem()
