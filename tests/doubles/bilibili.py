@@ -118,7 +118,10 @@ class BilibiliDouble:
         return sum(1 for p, _ in self.requests if p == "/v2/app/start")
 
     def live(self) -> list[Conn]:
-        return [c for c in self.conns if c.authed.is_set() and not c.closed.is_set()]
+        """Open, authenticated connections of games still running (a real platform stops pushing
+        to an expired game)."""
+        return [c for c in self.conns if c.authed.is_set() and not c.closed.is_set()
+                and self.games.get(c.game_id, {}).get("alive")]
 
     async def wait_live(self, after: int = 0, timeout: float = 30.0) -> Conn:
         """The first authenticated, open connection with index ≥ `after`."""
@@ -201,6 +204,9 @@ class BilibiliDouble:
                 code = self.heartbeat_errors.pop(0)
                 if code == 7003 and game:
                     game["alive"] = False
+                    for c in self.conns:  # the platform hangs up the expired game's sockets
+                        if c.game_id == str(body.get("game_id")) and not c.closed.is_set():
+                            c.ws.transport.close()
                 return self._answer(code)
             if not game or not game["alive"]:
                 return self._answer(7003)
@@ -344,11 +350,13 @@ class BilibiliDouble:
         await conn.ws.send(head)
         self.redeliver = list(cmds)
         self.stats["dropped_mid_batch"] += 1
-        conn.ws.transport.abort()
+        # No close frame, no close handshake: the TCP connection just ends (after what was sent,
+        # as a network drop does; an RST would also discard earlier, fully sent batches).
+        conn.ws.transport.close()
         await conn.closed.wait()
 
     async def drop(self, conn: Conn) -> None:
-        conn.ws.transport.abort()
+        conn.ws.transport.close()
         self.stats["dropped"] += 1
         await conn.closed.wait()
 

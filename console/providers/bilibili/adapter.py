@@ -33,7 +33,7 @@ from .rest import DEFAULT_API_BASE, GAME_GONE, ApiError, GameInfo, OpenLiveApi
 log = logging.getLogger(__name__)
 CREDENTIALS = ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "AUTH_CODE")
 SETTINGS = ("app_id", "api_base", "heartbeat_s", "ws_heartbeat_s", "auth_timeout_s", "idle_timeout_s",
-            "request_timeout_s", "cooldown_s", "max_message_bytes", "reconnect_base_s", "reconnect_cap_s",
+            "request_timeout_s", "cooldown_s", "expire_grace_s", "max_message_bytes", "reconnect_base_s", "reconnect_cap_s",
             "reconnect_healthy_after_s", "reconnect_max_attempts")
 
 
@@ -53,6 +53,8 @@ class BilibiliProvider(Provider):
         idle = s("idle_timeout_s")
         self.idle_timeout_s = float(idle) if idle is not None else None
         self.request_timeout_s = float(s("request_timeout_s", 10.0))
+        self.expire_grace_s = float(s("expire_grace_s", 1.0))
+        """After a heartbeat says the game expired, read what is still arriving this long."""
         self.cooldown_s = float(s("cooldown_s", 10.0))
         """7001: the previous game is still settling; the platform asks for ~10 s."""
         self.max_message_bytes = int(s("max_message_bytes", 4 * 1024 * 1024))
@@ -198,10 +200,10 @@ class BilibiliProvider(Provider):
                 self.heartbeat_failures += 1
                 log.info("bilibili heartbeat failed: %s", exc.reason)
                 if exc.code in GAME_GONE and self.game is not None and self.game.game_id == game_id:
-                    # The game is gone: drop the socket so the run loop starts a new one.
+                    # The game is gone: finish reading that link, then the run loop starts anew.
                     self.game = None
                     if self._socket is not None:
-                        await self._socket.close()
+                        self._socket.expire(exc.reason, self.expire_grace_s)
                     return
 
     async def _stop_heartbeat(self) -> None:

@@ -49,6 +49,8 @@ class LiveSocket:
         self.heartbeats_sent = 0
         self.non_binary = 0
         self._hb_task: asyncio.Task | None = None
+        self._end_reason: str | None = None
+        self._expiry: asyncio.TimerHandle | None = None
 
     async def open(self) -> Frame:
         """Connect and authenticate; returns the frame that carried the auth reply (it may hold
@@ -84,10 +86,18 @@ class LiveSocket:
             except (TimeoutError, asyncio.TimeoutError):
                 raise ConnectionLost(pick("the chat server went silent", "弹幕服务器无响应")) from None
             except (OSError, websockets.WebSocketException) as exc:
-                raise ConnectionLost(_words(exc)) from None
+                raise ConnectionLost(self._end_reason or _words(exc)) from None
             frame = self._parse(raw)
             if frame is not None:
                 yield frame
+
+    def expire(self, reason: str, grace_s: float) -> None:
+        """The game behind this link is gone: keep reading what is still arriving for `grace_s`
+        (messages already on their way are not lost), then close; `frames()` ends with `reason`."""
+        self._end_reason = reason
+        if self._expiry is None:
+            loop = asyncio.get_running_loop()
+            self._expiry = loop.call_later(grace_s, lambda: loop.create_task(self.close()))
 
     def _parse(self, raw: bytes | str) -> Frame | None:
         if not isinstance(raw, (bytes, bytearray)):
@@ -105,6 +115,8 @@ class LiveSocket:
                 await asyncio.sleep(self.heartbeat_s)
 
     async def close(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
         if self._hb_task is not None:
             self._hb_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
