@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from console import __version__
-from console.config import Settings, load_settings
+from console.config import Settings, default_config_path, load_settings
 from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
 from console.core.secrets_scrub import scrub_text
 from console.core.rates import RateMeter
+from console.core.signal import Signal
 from console.i18n import pick, set_language
 from console.insight.service import Insight
 from console.interact.controller import Interactions
@@ -30,6 +31,8 @@ from console.output.manager import OutputManager
 from console.output.registry import OutputContext
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
+from console.providers.status import ConnState
+from console.store import queries
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.runloop import RunLoop
@@ -74,18 +77,13 @@ class AppOptions:
 class ConsoleApp:
     def __init__(self, options: AppOptions) -> None:
         self.options = options
+        self.config_path: Path = options.config or default_config_path()
+        """Where the Platform settings dialog writes non-secret settings."""
         self.settings: Settings = load_settings(options.config)
         set_language(options.lang or self.settings.lang)
         self.clock = SystemClock()
         self.hub = SessionHub()
         self.notices: list[str] = list(self.settings.problems)
-
-        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
-        rate = options.rate if options.rate is not None else self.settings.demo_rate
-        self.platforms = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
-                                        overrides={"demo": {"rate": rate}})
-        self.provider = self.platforms.primary
-        self.platforms.status_changed.connect(self._on_platform_status)
 
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
@@ -100,6 +98,14 @@ class ConsoleApp:
                 pick("Continuing it.", "继续该场次。") if session is self.resumed else
                 pick("A new session starts; the old one stays in the log, marked interrupted.",
                      "将开始新场次；旧场次保留在日志中并标记为中断。")))
+        # Platforms after the crash question: a continued session hands each provider the resume
+        # state (cursors, last ids) it saved there, so the show goes on without gaps or repeats.
+        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
+        self.platforms = self._make_platforms(
+            names, resume=self._saved_resume(self.resumed["id"]) if self.resumed is not None else None)
+        self.provider = self.platforms.primary
+        self.platforms_changed = Signal("app.platforms_changed")
+        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
         if self.resumed is not None:
             self.session_id = self.store.continue_session(self.resumed["id"])
         else:
@@ -114,11 +120,11 @@ class ConsoleApp:
         self.hub.subscribe(self.rates, name="rates")
 
         self._native_seq = 0
-        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
-        self.poll_backend = NativePollBackend(
+        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere; only
+        # keywords when no platform of the session has polls — also after switching platforms).
+        self.poll_backend: NativePollBackend | None = NativePollBackend(
             self.platforms.providers, record=self._log_native_poll,
-            on_change=lambda: self.interactions.changed.emit()) if any(
-            NativePollBackend.supports(p) for p in self.platforms.providers) else None
+            on_change=lambda: self.interactions.changed.emit())
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
@@ -240,6 +246,50 @@ class ConsoleApp:
     def live(self):
         """The running push output, or None."""
         return self.outputs.get("push")
+
+    # -- platforms --------------------------------------------------------------------------------
+    def _make_platforms(self, names, resume=None) -> PlatformRunner:
+        rate = self.options.rate if self.options.rate is not None else self.settings.demo_rate
+        runner = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
+                                overrides={"demo": {"rate": rate}}, resume=resume)
+        runner.status_changed.connect(self._on_platform_status)
+        return runner
+
+    def _saved_resume(self, session_id: int) -> dict[str, dict]:
+        try:
+            return queries.resume_state(queries.open_db(self.db_path), session_id)
+        except Exception as exc:  # noqa: BLE001 — a missing cursor means a gap, never a stopped show
+            self._note(pick(f"Where the platforms stopped could not be read ({exc}); they start fresh.",
+                            f"无法读取平台的中断位置（{exc}）；平台将重新开始。"))
+            return {}
+
+    async def switch_platforms(self, names: list[str]) -> int:
+        """Mid-show switch: stop the current platforms, end this session and start a new one on
+        `names` (what the log says about a session stays true: one set of platforms each). The
+        video, engines and try-on keep running. Raises PlatformChoiceError before anything stops
+        when `names` cannot run together. Returns the new session id."""
+        runner = self._make_platforms(names)
+        old, self.platforms = self.platforms, runner
+        await old.stop()
+        old.status_changed.disconnect(self._on_platform_status)
+        self.provider = runner.primary
+        self.session_id = self.store.start_session(  # ends the open session first
+            platform=runner.session_platform, is_demo=runner.is_demo, app_version=__version__,
+            meta={"camera": self.options.camera or self.settings.camera, "headless": self.options.headless,
+                  "switched_from": old.session_platform})
+        if self.poll_backend is not None:
+            self.poll_backend.providers = runner.providers
+        self.runloop.set_platforms(runner)
+        runner.start()
+        self.platforms_changed.emit(runner)
+        return self.session_id
+
+    async def disconnect_platforms(self) -> None:
+        """Stop listening to the platforms; the session, video and log go on (Connect resumes
+        with a new session)."""
+        await self.platforms.stop()
+        for provider in self.platforms.providers:
+            provider.report(ConnState.ENDED, pick("disconnected by the host", "主播已断开"))
 
     def _on_platform_status(self, status) -> None:
         # The video, engines and log keep running without the platform; the host is told why.

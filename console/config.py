@@ -85,3 +85,33 @@ def load_settings(path: Path | None) -> Settings:
         settings.problems.append(f"Overlay language {settings.overlay_lang!r} is not available (zh or en); using zh.")
         settings.overlay_lang = "zh"
     return settings
+
+
+def save_settings(path: Path | None, section: str, values: dict, *, use: list[str] | None = None) -> Path:
+    """Write `[section]` keys (and optionally `[platform] use`) into the settings file, keeping
+    everything else in it — other sections, comments, order (tomlkit). Empty values remove the key.
+    Secrets never come here: credentials go to the OS keyring (console/providers/credentials.py)."""
+    import tomlkit
+
+    path = path or default_config_path()
+    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    table = doc.get(section)
+    if not isinstance(table, dict):
+        table = tomlkit.table()
+        doc[section] = table
+    for key, value in values.items():
+        if value is None or value == "":
+            table.pop(key, None)
+        else:
+            table[key] = value
+    if use is not None:
+        platform = doc.get("platform")
+        if not isinstance(platform, dict):
+            platform = tomlkit.table()
+            doc["platform"] = platform
+        platform["use"] = use[0] if len(use) == 1 else use
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    tmp.replace(path)  # a crash mid-write never leaves half a settings file
+    return path

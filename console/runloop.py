@@ -32,6 +32,10 @@ class RunLoop:
         self._pending: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
         self._lock = threading.Lock()
 
+    def set_platforms(self, platforms) -> None:
+        """A new PlatformRunner after a mid-show switch: it is the one stopped at the end."""
+        self._platforms = platforms
+
     def on_loop(self, fn: Callable[..., Any], *args: Any) -> None:
         """Call `fn(*args)` on the loop thread soon; safe from any thread."""
         loop = self._loop

@@ -47,7 +47,6 @@ QT_EXCLUDES: tuple[str, ...] = tuple(
 PY_EXCLUDES: tuple[str, ...] = (
     "PyQt5", "PyQt6", "PySide2",  # qasync probes for these; only PySide6 ships
     "tkinter", "_tkinter",  # no Tk UI; matplotlib's TkAgg backend would drag it in
-    "sounddevice", "_sounddevice_data",  # MediaPipe audio tasks only; its import is guarded
     "IPython", "jupyter_client", "notebook",
     "pytest", "pytestqt", "pytest_asyncio",
     "PyInstaller",
@@ -63,7 +62,7 @@ PY_EXCLUDES: tuple[str, ...] = (
 METADATA_DISTS: tuple[str, ...] = (
     "PySide6-Essentials", "opencv-contrib-python", "mediapipe", "numpy", "pillow",
     "qasync", "httpx", "websockets", "sqlite-utils", "platformdirs", "keyring", "absl-py",
-    "flatbuffers", "live-console",
+    "flatbuffers", "aiohttp", "tomlkit", "live-console",
 )
 
 # Qt plugins: PyInstaller's Qt hooks collect whole plugin folders; keep only what the app uses.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import pytest
 
 from console.core.clock import SystemClock
 from console.providers.status import ConnState
@@ -28,8 +27,8 @@ class Platforms:
 
 
 def row(platform, msg_id, viewer_id):
-    return Row(msg_id=msg_id, ts=0.0, kind="comment", viewer_id=viewer_id, viewer_name="Ann", text="size?",
-               line="size?", platform=platform)
+    return Row(msg_id=msg_id, ts=0.0, kind="comment", viewer_id=viewer_id, viewer_name="Ann", raw="size?",
+               platform=platform)
 
 
 async def test_reply_and_moderate_go_back_to_the_comments_platform(qtbot, tmp_path):

@@ -31,7 +31,8 @@ def room(tmp_path):
 
 
 async def start(room, double, **config):
-    cfg = {**double.config, "keepalive_s": 3, "keepalive_margin_s": 3, "reconnect_base_s": 0.05,
+    # A generous margin: a busy machine must not look like a dead link (the silence test narrows it).
+    cfg = {**double.config, "keepalive_s": 3, "keepalive_margin_s": 10, "reconnect_base_s": 0.05,
            "reconnect_cap_s": 0.2, **config}
     provider = TwitchProvider(room.ctx("twitch", cfg, SECRETS))
     task = asyncio.create_task(provider.run(room.hub))
@@ -68,7 +69,7 @@ async def test_reconnect_mid_burst_and_redelivery_lose_nothing_and_log_nothing_t
 
 
 async def test_keepalive_silence_starts_a_new_session_and_resubscribes(room, double):
-    provider, task = await start(room, double)
+    provider, task = await start(room, double, keepalive_margin_s=3)
     s = await double.wait_subscribed(N_SUBS)
     await double.chat(s, "hello")
     s.silent = True  # no keepalive, no events: the link is dead
@@ -175,11 +176,25 @@ async def test_a_token_about_to_expire_is_refreshed_before_use(room, double, mon
     monkeypatch.setattr("console.providers.twitch.provider.save_tokens", lambda tokens, platform: saved.append(tokens))
     double.refresh_tokens["ref-1"] = ["user:read:chat"]
     double.expires_in["tok-good"] = 60  # one minute left
-    cfg = {**double.config, "keepalive_s": 3, "keepalive_margin_s": 3}
+    cfg = {**double.config, "keepalive_s": 3, "keepalive_margin_s": 10}
     provider = TwitchProvider(room.ctx("twitch", cfg, {**SECRETS, "REFRESH_TOKEN": "ref-1"}))
     task = asyncio.create_task(provider.run(room.hub))
     await double.wait_subscribed(N_SUBS)
     assert provider._token != "tok-good" and provider._token in double.tokens
     assert saved and saved[0].access_token == provider._token, "the rotated pair goes to the keyring"
     assert "ref-1" not in double.refresh_tokens, "public-client refresh tokens are single use"
+    await stop(task)
+
+
+async def test_a_session_left_unsubscribed_is_closed_4003_and_the_client_starts_over(room, double):
+    double.slow_subscribe_s = 5  # Helix answers after the welcome's 3 s keepalive window has passed
+    provider, task = await start(room, double)
+    s = await double.wait_subscribed(N_SUBS, timeout=60)
+    await until(lambda: provider.status.state is ConnState.LIVE, timeout=60, what="live in the end")
+    assert double.unused_closed >= 1 and provider.sessions >= 2
+    # Twitch closed the unused socket (4003); the late subscription was refused for that session,
+    # and the client started a fresh one instead of failing.
+    assert any(st.state is ConnState.RECONNECTING and "disconnected" in st.reason for st in room.statuses)
+    await double.chat(s, "finally")
+    await until(lambda: len(chat_ids(room)) == 1, what="chat")
     await stop(task)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 
 import httpx
-import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
@@ -121,6 +120,7 @@ async def test_expired_sign_in_prompts_sign_in_again(qtbot, tmp_path, memory_key
 
     class App:
         platforms = Runner()
+        platforms_changed = Runner.Signal("app.platforms_changed")
 
         class settings:
             sections = {"twitch": {"client_id": "cid-123", "auth_base": "http://127.0.0.1:9"}}

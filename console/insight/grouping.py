@@ -22,6 +22,9 @@ MAX_GROUPS = 2000
 MAX_MEMBER_IDS = 2000
 """Per group; the count keeps going, the ids beyond this are not needed to answer on air."""
 MATCH_AGAINST = 400
+BUCKET_S = 5
+KEEP_BUCKETS = 60
+"""Five minutes of per-group counts: twice the longest radar window, with room to spare."""
 """Fuzzy matching only looks at this many most recently active groups (bounded cost)."""
 
 _DROP = re.compile(r"[^\w]+|_")
@@ -33,6 +36,15 @@ _VARIANTS = (
     ("colour", "color"), ("szie", "size"), ("pirce", "price"), ("howmuch", "howmuch"),
     ("wat", "what"), ("whats", "what"), ("isit", "is"), ("doyou", "do"),
 )
+
+
+def window_counts(buckets: collections.Counter, now: float, window_s: float) -> tuple[int, int]:
+    """(count in the last window, count in the window before) from BUCKET_S-second buckets."""
+    last = int(now // BUCKET_S)
+    per = max(1, int(window_s // BUCKET_S))
+    recent = sum(buckets.get(b, 0) for b in range(last - per + 1, last + 1))
+    before = sum(buckets.get(b, 0) for b in range(last - 2 * per + 1, last - per + 1))
+    return recent, before
 
 
 def question_key(text: str) -> str:
@@ -56,7 +68,12 @@ class QuestionGroup:
     answered_at: float | None = None
     answered_count: int = 0
     """Members at the time the group was answered; later askers make it pending again."""
-    times: collections.deque = field(default_factory=lambda: collections.deque(maxlen=5000))
+    buckets: collections.Counter = field(default_factory=collections.Counter)
+    """Asks per BUCKET_S seconds (recent ones only): what the radar reads."""
+    recent_times: collections.deque = field(default_factory=lambda: collections.deque(maxlen=200))
+    """The last asks' times, for reply latency when the group is answered."""
+    faq: object = None
+    faq_for: tuple = ()
 
     @property
     def pending(self) -> int:
@@ -70,8 +87,11 @@ class QuestionGroups:
         self._alias: dict[str, str] = {}
         """Member key → its group's key, so a repeated variant skips fuzzy matching."""
 
-    def add(self, text: str, msg_id: str, ts: float, intents: Iterable[str]) -> QuestionGroup:
+    def add(self, text: str, msg_id: str, ts: float, intents: Iterable[str]) -> QuestionGroup | None:
+        """The group `text` joins; None when nothing is left to group ("?", "？？", emoji only)."""
         key = question_key(text)
+        if not key:
+            return None
         group = self._groups.get(self._alias.get(key, key))
         if group is None:
             group = self._match(key)
@@ -82,7 +102,12 @@ class QuestionGroups:
             self._alias[key] = group.key
         group.count += 1
         group.last_ts = max(group.last_ts, ts)
-        group.times.append(ts)
+        bucket = int(ts // BUCKET_S)
+        group.buckets[bucket] += 1
+        if len(group.buckets) > KEEP_BUCKETS:
+            for old in [b for b in group.buckets if b <= bucket - KEEP_BUCKETS]:
+                del group.buckets[old]
+        group.recent_times.append(ts)
         if len(group.msg_ids) < MAX_MEMBER_IDS:
             group.msg_ids.append(msg_id)
         # Move to the end: dict order is recency order, which eviction and matching use.
@@ -129,8 +154,7 @@ class QuestionGroups:
         for g in reversed(self._groups.values()):
             if g.last_ts < now - 2 * window_s:
                 break
-            recent = sum(1 for t in g.times if t >= now - window_s)
-            before = sum(1 for t in g.times if now - 2 * window_s <= t < now - window_s)
+            recent, before = window_counts(g.buckets, now, window_s)
             out.append((g, recent, before))
         return out
 

@@ -65,7 +65,9 @@ class Metrics:
         self.low_rate = low_rate
         self.drop_share = drop_share
         self.drop_window_s = drop_window_s
-        self._window: collections.deque[tuple[float, str, int]] = collections.deque()
+        # Per-second buckets [second, interacting events, comments, likes]: a 10k/s room keeps
+        # ~60 small lists, not 600,000 tuples, and reading the figures costs ~60 steps.
+        self._window: collections.deque[list[int]] = collections.deque()
         self._viewer_counts: collections.deque[tuple[float, int]] = collections.deque()
         self.viewers = 0
         self.peak_viewers = 0
@@ -101,7 +103,12 @@ class Metrics:
             self._viewer_counts.append((ts, viewers))
             self._bucket(ts)[0] = viewers
         elif kind in INTERACTING:
-            self._window.append((ts, kind, count))
+            slot = self._slot(int(ts))
+            slot[1] += 1
+            if kind == "comment":
+                slot[2] += 1
+            elif kind == "like":
+                slot[3] += count
             self._bucket(ts)[1] += 1
             if viewer_id:
                 self._interacting.add(viewer_id)
@@ -110,12 +117,27 @@ class Metrics:
         elif kind == "action" and action in PARTICIPATION_ACTIONS and action_viewer:
             self._took_part[PARTICIPATION_ACTIONS[action]].add(action_viewer)
 
+    def _slot(self, second: int) -> list[int]:
+        window = self._window
+        if not window or window[-1][0] < second:
+            window.append([second, 0, 0, 0])
+            return window[-1]
+        for i in range(len(window) - 1, -1, -1):  # a late event: nearly always the last few
+            if window[i][0] == second:
+                return window[i]
+            if window[i][0] < second:
+                window.insert(i + 1, [second, 0, 0, 0])
+                return window[i + 1]
+        window.appendleft([second, 0, 0, 0])
+        return window[0]
+
     def add_reply_latency(self, seconds: float) -> None:
         if seconds >= 0:
             self._latencies.append(seconds)
 
     def _trim(self, now: float) -> None:
-        while self._window and self._window[0][0] < now - self.window_s:
+        # Whole seconds in (now - window, now]: a bucket counts if its second started after the edge.
+        while self._window and self._window[0][0] <= now - self.window_s:
             self._window.popleft()
         while self._viewer_counts and self._viewer_counts[0][0] < now - self.drop_window_s:
             self._viewer_counts.popleft()
@@ -123,9 +145,9 @@ class Metrics:
     def figures(self, now: float | None = None, pending_questions: int = 0) -> Figures:
         now = self.now if now is None else now
         self._trim(now)
-        events = len(self._window)
-        comments = sum(1 for _, k, _ in self._window if k == "comment")
-        likes = sum(c for _, k, c in self._window if k == "like")
+        events = sum(b[1] for b in self._window)
+        comments = sum(b[2] for b in self._window)
+        likes = sum(b[3] for b in self._window)
         span_min = self.window_s / 60.0
         unique = len(self._seen) or 1
         f = Figures(

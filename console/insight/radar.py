@@ -16,7 +16,7 @@ from typing import Iterable
 from console.i18n import pick
 
 from .faq import Faq
-from .grouping import QuestionGroups
+from .grouping import BUCKET_S, QuestionGroups, window_counts
 
 WINDOW_S = 60.0
 
@@ -57,22 +57,25 @@ class KeywordCounter:
 
     def __init__(self, max_terms: int = 500) -> None:
         self.max_terms = max_terms
-        self._times: dict[tuple[str, str], collections.deque[float]] = {}
+        self._buckets: dict[tuple[str, str], collections.Counter] = {}
 
     def add(self, label: str, term: str, ts: float) -> None:
         key = (label, term)
-        times = self._times.get(key)
-        if times is None:
-            if len(self._times) >= self.max_terms:
-                self._times.pop(next(iter(self._times)))
-            times = self._times[key] = collections.deque(maxlen=2000)
-        times.append(ts)
+        buckets = self._buckets.get(key)
+        if buckets is None:
+            if len(self._buckets) >= self.max_terms:
+                self._buckets.pop(next(iter(self._buckets)))
+            buckets = self._buckets[key] = collections.Counter()
+        bucket = int(ts // BUCKET_S)
+        buckets[bucket] += 1
+        if len(buckets) > 60:
+            for old in [b for b in buckets if b <= bucket - 60]:
+                del buckets[old]
 
     def rising(self, now: float, window_s: float, min_recent: int) -> list[tuple[str, str, int, int]]:
         out = []
-        for (label, term), times in self._times.items():
-            recent = sum(1 for t in times if t >= now - window_s)
-            before = sum(1 for t in times if now - 2 * window_s <= t < now - window_s)
+        for (label, term), buckets in self._buckets.items():
+            recent, before = window_counts(buckets, now, window_s)
             if recent >= min_recent and recent >= 2 * before:
                 out.append((label, term, recent, before))
         return sorted(out, key=lambda x: x[2] - x[3], reverse=True)

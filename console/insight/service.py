@@ -31,6 +31,7 @@ from .radar import KeywordCounter, Suggestion, suggestions
 
 log = logging.getLogger(__name__)
 DISPLAYED = (Comment, Gift, Follow, Order)
+CHUNK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,15 @@ class Insight:
         return tuple(dict.fromkeys(self._card + self._tryon))
 
     def process(self, batch: Sequence[Event], received: float = 0.0) -> list[Classified]:
+        # In slices, so a reader on the GUI thread never waits long for the lock.
+        if len(batch) > CHUNK:
+            out: list[Classified] = []
+            for i in range(0, len(batch), CHUNK):
+                out += self._process(batch[i:i + CHUNK], received)
+            return out
+        return self._process(batch, received)
+
+    def _process(self, batch: Sequence[Event], received: float) -> list[Classified]:
         out: list[Classified] = []
         classify = self.classifier.classify
         with self.lock:
@@ -144,8 +154,9 @@ class Insight:
                     group_key = faq = None
                     if "question" in intents and "spam" not in intents:
                         group = self.groups.add(ev.text, ev.msg_id, ev.ts, intents)
-                        group_key = group.key
-                        faq = self.faqs.match(ev.text, self.on_air()) if len(self.faqs) else None
+                        if group is not None:
+                            group_key = group.key
+                            faq = self._faq_for(group) if len(self.faqs) else None
                     for label in intents:
                         if label != "question":
                             why = result.why.get(label, "")
@@ -172,6 +183,14 @@ class Insight:
             self.sig_comments.emit(out)
         return out
 
+    def _faq_for(self, group: QuestionGroup) -> Faq | None:
+        # Matched once per group (and again when what is on air changes), not per comment.
+        on_air = self.on_air()
+        if group.faq_for != (on_air,):
+            group.faq = self.faqs.match(group.text, on_air)
+            group.faq_for = (on_air,)
+        return group.faq
+
     def _on_action(self, ev: Action) -> None:
         detail = ev.detail
         if ev.name == actions.TRYON_ON_AIR:
@@ -196,7 +215,7 @@ class Insight:
             pending = group.pending if group is not None else 0
             if group is not None and pending:
                 # The members asked since the last answer are the ones this answer serves.
-                for t in list(group.times)[-pending:]:
+                for t in list(group.recent_times)[-pending:]:
                     self.metrics.add_reply_latency(ts - t)
             return self.groups.answer(key, ts)
 
@@ -218,7 +237,7 @@ class Insight:
             now = self.metrics.now if now is None else now
             per_min = self._interactions_per_min(now)
             return suggestions(self.groups, self.keywords, now, interactions_per_min=per_min,
-                               faq_for=lambda g: self.faqs.match(g.text, self.on_air()) if len(self.faqs) else None)
+                               faq_for=lambda g: self._faq_for(g) if len(self.faqs) else None)
 
     def strip(self, since: float | None = None) -> tuple[list[float], list[int], list[int], list[tuple[float, str, str]]]:
         """(bucket start times, viewers, interactions per bucket, marks) for the strip plot."""

@@ -22,8 +22,7 @@ from console.core.events import Event, Viewer
 from console.interact.poll import KeywordPollBackend, PollSpec
 from console.i18n import pick
 
-from .base import Capability, NotSupported, Provider
-from .status import ProviderError
+from .base import Capability, Provider
 
 log = logging.getLogger(__name__)
 Record = Callable[[dict], None]
@@ -69,6 +68,8 @@ class NativePollBackend:
         except RuntimeError:  # no loop (a rehearsal without platforms): keywords everywhere
             self._native, self._tallies = [], {}
             return
+        if not self._native:
+            return  # no platform with polls in this session: keywords only, nothing to run
         self._task = loop.create_task(self._run(spec), name="poll.native")
 
     def votes(self, events: Sequence[Event]) -> list[tuple[Viewer, int]]:
@@ -99,7 +100,7 @@ class NativePollBackend:
         for p in list(self._native):
             try:
                 remote = await p.poll_open(spec.question, spec.options, spec.duration_s)  # type: ignore[attr-defined]
-            except (ProviderError, NotSupported, Exception) as exc:  # noqa: BLE001 — fall back, never lose the poll
+            except Exception as exc:  # noqa: BLE001 — refused (ProviderError, NotSupported) or broken: fall back
                 self._fallback(p, spec, exc)
                 continue
             self._remote[p.platform] = remote

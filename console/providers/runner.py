@@ -10,6 +10,7 @@ actions, throttled, so a restart mid-show can continue where the platform allows
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import logging
@@ -64,6 +65,9 @@ class PlatformRunner:
         self._resume_dirty: set[str] = set()
         self._resume_last: dict[str, float] = {}
         self._tasks: list[asyncio.Task] = []
+        self.received: collections.Counter[str] = collections.Counter()
+        """Platform events that reached the hub's subscribers per platform (after dedupe)."""
+        self._counting = None
         self._seq = itertools.count(1)  # ids unique even when the clock stands still (hub dedupe)
         self.providers: list[Provider] = []
         specs = registry.load_all()
@@ -121,7 +125,18 @@ class PlatformRunner:
                                 ts=self.clock.now(), name=name, source=ActionSource.SYSTEM, detail=detail))
 
     # -- running ------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return any(not t.done() for t in self._tasks)
+
+    def _count(self, batch) -> None:
+        for event in batch:
+            if event.kind != "action":
+                self.received[event.platform] += 1
+
     def start(self) -> None:
+        if self._counting is None:
+            self._counting = self.hub.subscribe(self._count, name="platforms.received")
         for provider in self.providers:
             task = asyncio.create_task(self._run_one(provider), name=f"provider.{provider.platform}")
             self._tasks.append(task)
@@ -170,4 +185,7 @@ class PlatformRunner:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(provider.close(), 5.0)
         self._tasks.clear()
+        if self._counting is not None:
+            self.hub.unsubscribe(self._counting)
+            self._counting = None
         self.flush_resume()

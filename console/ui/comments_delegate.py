@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QStaticText, QTextOpti
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from .comments_model import Row, RowRole
+from .platform_badge import PlatformBadges
 
 KIND_COLORS = {"gift": "#f4c152", "follow": "#5fd38d", "order": "#64b5f6"}
 INTENT_MARKS = (  # first matching label colours the row's left edge
@@ -28,6 +29,8 @@ class CommentDelegate(QStyledItemDelegate):
         self.generation = 0
         """Bumped when the theme or font changes: every cached layout is then stale."""
         self.layouts_built = 0
+        self.badges = PlatformBadges()
+        """[B站]/[抖音] … before the name when several platforms feed the session (ui/platform_badge.py)."""
         self._option = QTextOption()
         self._option.setWrapMode(QTextOption.NoWrap)
 
@@ -49,7 +52,8 @@ class CommentDelegate(QStyledItemDelegate):
         if cached is not None and cached[0] == width and cached[1] == self.generation:
             return cached
         fm = QFontMetrics(option.font)
-        name = fm.elidedText(row.viewer_name + ":", Qt.ElideRight, int(width * NAME_MAX_SHARE))
+        name = fm.elidedText(self.badges.prefix(row.platform) + row.viewer_name + ":", Qt.ElideRight,
+                             int(width * NAME_MAX_SHARE))
         name_w = fm.horizontalAdvance(name) + 6
         mark = "✓ " if row.answered else ""
         text = fm.elidedText(mark + row.line, Qt.ElideRight, max(0, width - name_w - 12))

@@ -18,7 +18,6 @@ import collections
 import html
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
@@ -27,6 +26,8 @@ from console.core.events import Event, Follow, Gift, Order, Segment
 from console.i18n import pick
 from console.insight.service import DISPLAYED, Classified
 from console.insight.text import display_line, fold, safe_text, tooltip_text
+
+from .platform_badge import PlatformBadges
 
 RowRole = Qt.UserRole + 1
 KindRole = Qt.UserRole + 2
@@ -41,32 +42,56 @@ CHIPS: dict[str, Callable[["Row"], bool]] = {
 }
 
 
-@dataclass(slots=True, eq=False)
 class Row:
-    msg_id: str
-    ts: float
-    kind: str
-    viewer_id: str
-    viewer_name: str
-    text: str
-    """Full text, safe to store (lone surrogates replaced)."""
-    line: str
-    """One display line: controls/bidi overrides removed, zalgo capped, clipped."""
-    intents: tuple[str, ...] = ()
-    sentiment: str = "neutral"
-    segment: Segment | None = None
-    group_key: str | None = None
-    faq: Any = None
-    received: float = 0.0
-    answered: bool = False
-    pinned: bool = False
-    hidden: bool = False
-    highlighted: bool = False
-    layout: Any = None
-    """The delegate's cached layout for this row (see comments_delegate)."""
-    folded: str = field(default="", repr=False)
-    platform: str = ""
-    """Where the comment came from: replies and moderation go back there (multistream)."""
+    """One row. Display text is derived lazily: under a flood most rows scroll out of the ring
+    before anyone looks at them, so they never pay for clean-up they do not need."""
+
+    __slots__ = ("msg_id", "ts", "kind", "viewer_id", "_name", "_raw", "_text", "_line", "_folded",
+                 "intents", "sentiment", "segment", "group_key", "faq", "received",
+                 "answered", "pinned", "hidden", "highlighted", "layout", "platform")
+
+    def __init__(self, msg_id: str, ts: float, kind: str, viewer_id: str, viewer_name: str, raw: str,
+                 intents: tuple[str, ...] = (), sentiment: str = "neutral", segment: Segment | None = None,
+                 group_key: str | None = None, faq: Any = None, received: float = 0.0,
+                 platform: str = "") -> None:
+        self.msg_id, self.ts, self.kind, self.viewer_id = msg_id, ts, kind, viewer_id
+        self._name, self._raw = viewer_name, raw
+        self._text = self._line = self._folded = None
+        self.intents, self.sentiment, self.segment = intents, sentiment, segment
+        self.group_key, self.faq, self.received = group_key, faq, received
+        self.answered = self.pinned = self.hidden = self.highlighted = False
+        self.layout: Any = None
+        """The delegate's cached layout for this row (see comments_delegate)."""
+        self.platform = platform
+        """Where the comment came from: replies and moderation go back there (multistream)."""
+
+    @property
+    def viewer_name(self) -> str:
+        """One safe line, at most 40 characters."""
+        name = self._name
+        if not name.isascii() or len(name) > 40 or not name.isprintable():
+            name = self._name = display_line(name, 40)
+        return name
+
+    @property
+    def text(self) -> str:
+        """Full text, safe to store (lone surrogates replaced)."""
+        if self._text is None:
+            self._text = safe_text(self._raw)
+        return self._text
+
+    @property
+    def line(self) -> str:
+        """One display line: controls/bidi overrides removed, zalgo capped, clipped."""
+        if self._line is None:
+            self._line = display_line(self._raw)
+        return self._line
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
 
 def describe(event: Event) -> str:
@@ -83,19 +108,11 @@ def describe(event: Event) -> str:
 def row_from(item: Classified) -> Row:
     ev = item.event
     viewer = ev.viewer
-    text = safe_text(describe(ev))
-    name = display_line(viewer.name, 40) if viewer else "?"
     result = item.result
-    return Row(
-        msg_id=str(ev.msg_id), ts=ev.ts, kind=ev.kind,
-        viewer_id=viewer.id if viewer else "", viewer_name=name,
-        text=text, line=display_line(text),
-        intents=result.intents if result else (),
-        sentiment=result.sentiment if result else "neutral",
-        segment=viewer.segment if viewer else None,
-        group_key=item.group_key, faq=item.faq, received=item.received,
-        folded=fold(text), platform=ev.platform,
-    )
+    return Row(str(ev.msg_id), ev.ts, ev.kind, viewer.id if viewer else "", viewer.name if viewer else "?",
+               describe(ev), result.intents if result else (), result.sentiment if result else "neutral",
+               viewer.segment if viewer else None, item.group_key, item.faq, item.received,
+               platform=str(ev.platform or ""))
 
 
 class CommentsModel(QAbstractListModel):
@@ -116,6 +133,8 @@ class CommentsModel(QAbstractListModel):
         self.received = 0
         """Displayable events handed to the model (including ones a flood pushed out)."""
         self.flushes = 0
+        self.badges = PlatformBadges()
+        """Platform badge in the row text/tooltip when multistreaming (ui/platform_badge.py)."""
         self.inserted = 0
         self.chip = "all"
         self.keyword = ""
@@ -163,7 +182,8 @@ class CommentsModel(QAbstractListModel):
             if self._blocked(row):
                 self.blocked_count += 1
                 continue
-            row.highlighted = self._highlight(row)
+            if self.highlight_words:
+                row.highlighted = self._highlight(row)
             rows.append(row)
         self._ring.extend(rows)
         shown = [r for r in rows if self.accepts(r)]
@@ -195,7 +215,7 @@ class CommentsModel(QAbstractListModel):
     def _blocked(self, row: Row) -> bool:
         if row.viewer_id and row.viewer_id in self.blocked_viewers:
             return True
-        return any(w in row.folded for w in self.blocked_words)
+        return bool(self.blocked_words) and any(w in row.folded for w in self.blocked_words)
 
     def _highlight(self, row: Row) -> bool:
         return any(w in row.folded for w in self.highlight_words)
@@ -313,13 +333,14 @@ class CommentsModel(QAbstractListModel):
         if role == RowRole:
             return row
         if role == Qt.DisplayRole:
-            return f"{row.viewer_name}: {row.line}"
+            return f"{self.badges.prefix(row.platform)}{row.viewer_name}: {row.line}"
         if role == Qt.ToolTipRole:
             # Escaped and wrapped: Qt would otherwise guess "rich text" from a comment's markup.
             stamp = time.strftime("%H:%M:%S", time.localtime(row.ts))
             body = html.escape(tooltip_text(row.text)).replace("\n", "<br>")
             why = f"<br><i>{html.escape(', '.join(row.intents))}</i>" if row.intents else ""
-            return f"<p style='white-space:pre-wrap'>{stamp} {html.escape(row.viewer_name)}<br>{body}{why}</p>"
+            where = html.escape(self.badges.prefix(row.platform))
+            return f"<p style='white-space:pre-wrap'>{stamp} {where}{html.escape(row.viewer_name)}<br>{body}{why}</p>"
         if role == KindRole:
             return row.kind
         return None

@@ -18,6 +18,8 @@ from .comments_dock import CommentsPanel, SessionReader
 from .comments_model import CommentsModel
 from .dashboard_dock import DashboardPanel
 from .heatmap_dock import HeatmapPanel
+from .platform_badge import PlatformBadges
+from .taskman import to_gui
 from .radar_dock import RadarPanel
 
 
@@ -28,7 +30,14 @@ def build_comments(window: Any, app: Any) -> tuple[CommentsModel, CommentsPanel]
                              insight=app.insight, notify=app._note, platforms=app.platforms)
     reader = SessionReader(app.db_path, app.session_id, app.insight.classifier,
                            flush=lambda: app.store.flush(timeout=2.0))
-    return model, CommentsPanel(model, actions, reader)
+    panel = CommentsPanel(model, actions, reader)
+    model.badges = panel.delegate.badges = PlatformBadges(app)  # [B站]/[抖音] when multistreaming
+
+    def switched(runner) -> None:  # a mid-show platform switch: actions go to the new providers
+        actions.platforms, actions.provider = runner, runner.primary
+        panel.delegate.invalidate()
+    app.platforms_changed.connect(lambda runner: to_gui(switched, runner))
+    return model, panel
 
 
 def add_insight_docks(window: Any, app: Any, panel: CommentsPanel) -> None:

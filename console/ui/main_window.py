@@ -21,7 +21,7 @@ from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
 from .signin_actions import SignInActions
 from .status_bar import ConsoleStatusBar
-from .taskman import run_in_background
+from .taskman import run_in_background, to_gui
 from .video_view import VideoView
 
 
@@ -39,10 +39,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.app = app
         self.setObjectName("MainWindow")
-        title = f"{APP_NAME} {__version__}"
-        if app.provider.is_demo:
-            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
-        self.setWindowTitle(title)
+        self._update_title()
+        app.platforms_changed.connect(lambda runner: to_gui(self._update_title))
         self.resize(1500, 880)
         self._layout_file = layout_file
 
@@ -72,7 +70,7 @@ class MainWindow(QMainWindow):
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
-        self.signin_actions = SignInActions(app, self.menuBar().addMenu(pick("&Platforms", "平台(&P)")), self)
+        self.signin_actions = SignInActions(app, self._build_platform_menu(), self)
         self._build_help_menu()
         self.setStatusBar(ConsoleStatusBar(app))
         self.go_live = GoLiveBar(app, self)  # Go live / End, destinations; health in the status bar
@@ -151,6 +149,27 @@ class MainWindow(QMainWindow):
             action.setChecked(name in self.app.overlays.enabled)
             action.toggled.connect(lambda on, n=name: self.app.overlays.set_enabled(n, on))
             self.element_actions[name] = action
+
+    def _update_title(self) -> None:
+        title = f"{APP_NAME} {__version__}"
+        if self.app.provider.is_demo:
+            title += pick(" — DEMO (simulated audience)", " — DEMO（模拟观众）")
+        self.setWindowTitle(title)
+
+    def _build_platform_menu(self):
+        menu = self.menuBar().addMenu(pick("&Platforms", "平台(&P)"))
+        action = menu.addAction(pick("Platform settings…", "平台设置…"))
+        action.triggered.connect(self.show_platform_settings)
+        menu.addSeparator()  # sign-in actions follow
+        return menu
+
+    def show_platform_settings(self):
+        from .platform_dialog import PlatformDialog
+
+        dialog = PlatformDialog(self.app, self, sign_in=self.signin_actions)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()  # non-blocking: the show (and the asyncio loop) goes on behind it
+        return dialog
 
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu(pick("&Help", "帮助(&H)"))

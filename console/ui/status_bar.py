@@ -1,4 +1,4 @@
-"""Status bar: platform (DEMO badge), fps, events/s, session time, camera, DB path."""
+"""Status bar: platform (DEMO badge) and its connection status, fps, events/s, session time, camera, DB path."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from console.i18n import pick
 
+from .platform_status import PlatformStatusLabel
+from .taskman import to_gui
+
 
 class ConsoleStatusBar(QStatusBar):
     def __init__(self, app, parent=None) -> None:
@@ -16,11 +19,9 @@ class ConsoleStatusBar(QStatusBar):
         self._app = app
         self._started = time.monotonic()
         self.platform = QLabel()
-        if app.provider.is_demo:
-            self.platform.setObjectName("demoBadge")
-            self.platform.setText(pick("DEMO · simulated audience", "DEMO · 模拟观众"))
-        else:
-            self.platform.setText(app.provider.display_name)
+        self._show_platform()
+        app.platforms_changed.connect(lambda runner: to_gui(self._show_platform))
+        self.connection = PlatformStatusLabel(app)
         self.fps = QLabel()
         self.events = QLabel()
         self.clock = QLabel()
@@ -28,6 +29,7 @@ class ConsoleStatusBar(QStatusBar):
         self.db = QLabel(pick(f"Log: {app.db_path}", f"日志：{app.db_path}"))
         self.db.setToolTip(str(app.db_path))
         self.addWidget(self.platform)
+        self.addWidget(self.connection)
         for label in (self.fps, self.events, self.clock, self.camera):
             self.addWidget(label)
         self.addPermanentWidget(self.db)
@@ -38,7 +40,16 @@ class ConsoleStatusBar(QStatusBar):
         self._timer.start()
         self.refresh()
 
+    def _show_platform(self) -> None:
+        provider = self._app.provider
+        self.platform.setObjectName("demoBadge" if provider.is_demo else "platformName")
+        self.platform.setText(pick("DEMO · simulated audience", "DEMO · 模拟观众") if provider.is_demo
+                              else " + ".join(p.display_name for p in self._app.platforms.providers))
+        self.platform.style().unpolish(self.platform)  # the badge style follows the object name
+        self.platform.style().polish(self.platform)
+
     def refresh(self) -> None:
+        self.connection.tick()  # the next-try countdown
         # Problems reported from any thread (disk full, camera lost, no CJK font) reach the host
         # here, newest first; the full list stays in the tooltip.
         notices = list(self._app.notices)

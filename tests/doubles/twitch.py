@@ -55,6 +55,9 @@ class TwitchDouble:
         self.polls: dict[str, dict] = {}
         self.revoked_tokens: list[str] = []
         self.device: dict[str, dict] = {}
+        self.unused_closed = 0
+        self.slow_subscribe_s = 0.0
+        """Delay the next subscription answer this long (once)."""
         self.expires_in: dict[str, int] = {}
         """token → seconds left that /oauth2/validate reports (default 4 h)."""
         self._ids = itertools.count(1)
@@ -64,7 +67,8 @@ class TwitchDouble:
 
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self, http_port: int = 0, ws_port: int = 0) -> "TwitchDouble":
-        self.base = await self.http.start() if not http_port else await HttpServer(self._http, port=http_port).start()
+        self.http.port = http_port
+        self.base = await self.http.start()
         self._ws_server = await serve(self._ws, "127.0.0.1", ws_port, ping_interval=None)
         port = self._ws_server.sockets[0].getsockname()[1]
         self.ws_url = f"ws://127.0.0.1:{port}/ws"
@@ -113,6 +117,7 @@ class TwitchDouble:
         async with self.session_ready:
             self.session_ready.notify_all()
         ka = asyncio.create_task(self._keepalive(s, keep))
+        unused = asyncio.create_task(self._close_if_unused(s, keep))
         try:
             async for message in ws:  # clients must not send anything: close 4001
                 await ws.close(4001, "client sent inbound traffic")
@@ -120,7 +125,16 @@ class TwitchDouble:
             pass
         finally:
             ka.cancel()
+            unused.cancel()
             s.closed.set()
+
+    async def _close_if_unused(self, s: WsSession, keep: int) -> None:
+        """Twitch closes a socket with no subscription after the keepalive window (4003)."""
+        await asyncio.sleep(keep)
+        if not s.subs:
+            self.unused_closed += 1
+            with contextlib.suppress(Exception):
+                await s.ws.close(4003, "connection unused")
 
     async def _keepalive(self, s: WsSession, keep: int) -> None:
         while True:
@@ -228,11 +242,11 @@ class TwitchDouble:
                             {"Ratelimit-Limit": "800", "Ratelimit-Remaining": "0",
                              "Ratelimit-Reset": str(int(time.time()) + 1)})
         route = req.path.removeprefix("/helix")
-        resp = self._helix(req, route)
+        resp = await self._helix(req, route)
         resp.headers.update(self._limits())
         return resp
 
-    def _helix(self, req: Request, route: str) -> Response:
+    async def _helix(self, req: Request, route: str) -> Response:
         if route == "/users" and req.method == "GET":
             login = req.query.get("login", self.login)
             if login != self.login:
@@ -240,6 +254,9 @@ class TwitchDouble:
             return Response(200, {"data": [{"id": self.user_id, "login": self.login, "display_name": self.login}]})
         if route == "/eventsub/subscriptions" and req.method == "POST":
             body = req.json()
+            if self.slow_subscribe_s:  # a slow Helix: the answer comes after the keepalive window
+                delay, self.slow_subscribe_s = self.slow_subscribe_s, 0.0
+                await asyncio.sleep(delay)
             sid = body["transport"]["session_id"]
             s = next((x for x in self.sessions if x.id == sid and not x.closed.is_set()), None)
             if s is None:

@@ -122,6 +122,9 @@ class YouTubeDouble:
             return api_error(503, "backendError", "Backend Error", "global")
         route = req.path.removeprefix("/youtube/v3")
         if route == "/liveBroadcasts":
+            if sum(k in req.query for k in ("broadcastStatus", "id", "mine")) != 1:
+                return api_error(400, "incompatibleParameters", "Specify exactly one of broadcastStatus, id, mine.",
+                                 "youtube.parameter")
             return Response(200, {"kind": "youtube#liveBroadcastListResponse", "etag": "e", "items": [
                 {"kind": "youtube#liveBroadcast", "id": "bc1", "snippet": {"title": "Show", "liveChatId": self.chat_id}}],
                 "pageInfo": {"totalResults": 1, "resultsPerPage": 5}})

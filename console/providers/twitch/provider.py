@@ -74,6 +74,9 @@ class TwitchProvider(Provider):
         self._handovers_done = 0
         self._session: EventSubSession | None = None
         self.revoked: list[str] = []
+        self.ready = asyncio.Event()
+        """Set once signed in and the channel is known (a show's first cue may come earlier)."""
+        self.ready_timeout_s = float(s("ready_timeout_s", 30))
         self._policy = None
 
     @property
@@ -95,6 +98,7 @@ class TwitchProvider(Provider):
         self.helix = self.helix or Helix(self.helix_base, self.client_id, lambda: self._token, clock=self.ctx.clock)
         b = self.broadcaster or info.login
         self.broadcaster_id = b if b.isdigit() else await self.helix.user_id(b)
+        self.ready.set()
 
     async def _maybe_refresh(self, expires_in: float) -> None:
         refresh = self.ctx.secret("REFRESH_TOKEN")
@@ -113,41 +117,50 @@ class TwitchProvider(Provider):
 
     async def run(self, hub: SessionHub) -> None:
         self.report(ConnState.CONNECTING)
-        await self._sign_in()
         policy = self._policy = self.ctx.new_reconnect_policy()
-        validator = asyncio.create_task(self._validate_hourly(), name="twitch.validate")
+        validator: asyncio.Task | None = None
         run: asyncio.Task | None = None
         try:
             while True:
-                session = EventSubSession(
-                    self.eventsub_url, on_welcome=self._subscribe_all,
-                    on_notification=lambda f: hub.publish_batch(events_from_notification(f)),
-                    on_revocation=self._on_revocation, seen=self.seen, now=self.ctx.clock.now,
-                    keepalive_margin_s=self.keepalive_margin_s, grace_s=self.grace_s)
-                self.sessions += 1
-                self._session = session
-                run = asyncio.create_task(session.run(), name="twitch.eventsub")
-                done, _ = await asyncio.wait({run, validator}, return_when=asyncio.FIRST_COMPLETED)
-                if validator in done:
-                    run.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await run
-                    validator.result()  # raises the sign-in problem
-                    raise ProviderError("validation stopped")
-                self._handovers_done += session.handovers
-                self._session = None
                 try:
+                    if not self.broadcaster_id:
+                        await self._sign_in()
+                    if validator is None:
+                        validator = asyncio.create_task(self._validate_hourly(), name="twitch.validate")
+                    session = EventSubSession(
+                        self.eventsub_url, on_welcome=self._subscribe_all,
+                        on_notification=lambda f: hub.publish_batch(events_from_notification(f)),
+                        on_revocation=self._on_revocation, seen=self.seen, now=self.ctx.clock.now,
+                        keepalive_margin_s=self.keepalive_margin_s, grace_s=self.grace_s)
+                    self.sessions += 1
+                    self._session = session
+                    run = asyncio.create_task(session.run(), name="twitch.eventsub")
+                    done, _ = await asyncio.wait({run, validator}, return_when=asyncio.FIRST_COMPLETED)
+                    if validator in done:
+                        validator.result()  # raises the sign-in problem (SignInRequired)
+                        raise ProviderError("validation stopped")
+                    self._handovers_done += session.handovers
+                    self._session = None
                     run.result()
+                    return
                 except ConnectionLost as exc:
-                    policy.disconnected()
-                    delay = policy.next_delay()
-                    if delay is None:
-                        raise ProviderError(pick(f"gave up reconnecting: {exc.reason}",
-                                                 f"已放弃重连：{exc.reason}")) from exc
-                    self.report(ConnState.RECONNECTING, exc.reason, attempt=policy.attempt, next_try_s=delay)
-                    await asyncio.sleep(delay)
-                    continue
-                return
+                    reason = exc.reason
+                except HelixError as exc:
+                    reason = pick(f"Twitch answered: {exc.message}", f"Twitch 回应：{exc.message}")
+                except ProviderError as exc:
+                    if exc.fatal:
+                        raise
+                    reason = exc.reason
+                # A lost link or a refused step: back off and start a fresh session.
+                if self._session is not None:
+                    self._handovers_done += self._session.handovers
+                    self._session = None
+                policy.disconnected()
+                delay = policy.next_delay()
+                if delay is None:
+                    raise ProviderError(pick(f"gave up reconnecting: {reason}", f"已放弃重连：{reason}"))
+                self.report(ConnState.RECONNECTING, reason, attempt=policy.attempt, next_try_s=delay)
+                await asyncio.sleep(delay)
         finally:
             for t in (run, validator):
                 if t is not None:
@@ -244,6 +257,9 @@ class TwitchProvider(Provider):
 
     # -- native polls (console/providers/native_poll.py drives these) ------------------------
     async def poll_open(self, question: str, options: Sequence[str], duration_s: float | None) -> str:
+        # A show may open its first poll while the console is still signing in: wait a little.
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            await asyncio.wait_for(self.ready.wait(), self.ready_timeout_s)
         helix = self._require()
         poll = await helix.create_poll(self.broadcaster_id, question, list(options), int(duration_s or 300))
         return str(poll.get("id", ""))

@@ -86,8 +86,9 @@ class YouTubeApi:
         return data if isinstance(data, dict) else {}
 
     async def active_chat_id(self) -> str | None:
+        # Exactly one filter is allowed; broadcastStatus already means "the signed-in channel's".
         data = await self.call("broadcasts", "GET", "/liveBroadcasts", params={
-            "part": "snippet", "broadcastStatus": "active", "broadcastType": "all", "mine": "true"})
+            "part": "snippet", "broadcastStatus": "active", "broadcastType": "all"})
         for item in data.get("items") or []:
             chat = ((item or {}).get("snippet") or {}).get("liveChatId")
             if chat:
