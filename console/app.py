@@ -32,6 +32,7 @@ from console.output.registry import OutputContext
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
+from console.store import queries
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.runloop import RunLoop
@@ -84,12 +85,6 @@ class ConsoleApp:
         self.hub = SessionHub()
         self.notices: list[str] = list(self.settings.problems)
 
-        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
-        self.platforms = self._make_platforms(names)
-        self.provider = self.platforms.primary
-        self.platforms_changed = Signal("app.platforms_changed")
-        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
-
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
         for note in self.store.notes:
@@ -103,6 +98,14 @@ class ConsoleApp:
                 pick("Continuing it.", "继续该场次。") if session is self.resumed else
                 pick("A new session starts; the old one stays in the log, marked interrupted.",
                      "将开始新场次；旧场次保留在日志中并标记为中断。")))
+        # Platforms after the crash question: a continued session hands each provider the resume
+        # state (cursors, last ids) it saved there, so the show goes on without gaps or repeats.
+        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
+        self.platforms = self._make_platforms(
+            names, resume=self._saved_resume(self.resumed["id"]) if self.resumed is not None else None)
+        self.provider = self.platforms.primary
+        self.platforms_changed = Signal("app.platforms_changed")
+        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
         if self.resumed is not None:
             self.session_id = self.store.continue_session(self.resumed["id"])
         else:
@@ -117,11 +120,11 @@ class ConsoleApp:
         self.hub.subscribe(self.rates, name="rates")
 
         self._native_seq = 0
-        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
-        self.poll_backend = NativePollBackend(
+        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere; only
+        # keywords when no platform of the session has polls — also after switching platforms).
+        self.poll_backend: NativePollBackend | None = NativePollBackend(
             self.platforms.providers, record=self._log_native_poll,
-            on_change=lambda: self.interactions.changed.emit()) if any(
-            NativePollBackend.supports(p) for p in self.platforms.providers) else None
+            on_change=lambda: self.interactions.changed.emit())
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
@@ -251,6 +254,14 @@ class ConsoleApp:
                                 overrides={"demo": {"rate": rate}}, resume=resume)
         runner.status_changed.connect(self._on_platform_status)
         return runner
+
+    def _saved_resume(self, session_id: int) -> dict[str, dict]:
+        try:
+            return queries.resume_state(queries.open_db(self.db_path), session_id)
+        except Exception as exc:  # noqa: BLE001 — a missing cursor means a gap, never a stopped show
+            self._note(pick(f"Where the platforms stopped could not be read ({exc}); they start fresh.",
+                            f"无法读取平台的中断位置（{exc}）；平台将重新开始。"))
+            return {}
 
     async def switch_platforms(self, names: list[str]) -> int:
         """Mid-show switch: stop the current platforms, end this session and start a new one on

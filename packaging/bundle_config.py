@@ -47,7 +47,6 @@ QT_EXCLUDES: tuple[str, ...] = tuple(
 PY_EXCLUDES: tuple[str, ...] = (
     "PyQt5", "PyQt6", "PySide2",  # qasync probes for these; only PySide6 ships
     "tkinter", "_tkinter",  # no Tk UI; matplotlib's TkAgg backend would drag it in
-    "sounddevice", "_sounddevice_data",  # MediaPipe audio tasks only; its import is guarded
     "IPython", "jupyter_client", "notebook",
     "pytest", "pytestqt", "pytest_asyncio",
     "PyInstaller",

@@ -43,6 +43,8 @@ def explain(exc: BaseException, dest: Destination, was_live: bool) -> str:
     """Why the connection failed, in words the host understands."""
     where = dest.safe_url
     code = getattr(exc, "errno", None)
+    # FFmpeg's errors carry the URL — stream key included — in str(exc): use only the reason.
+    reason = getattr(exc, "strerror", None) or type(exc).__name__
     if isinstance(exc, av.error.ProtocolNotFoundError) or "Protocol not found" in str(exc):
         return pick(f"{dest.name}: this build cannot send to {where.split(':', 1)[0].upper()} addresses.",
                     f"{dest.name}：当前版本不支持 {where.split(':', 1)[0].upper()} 推流地址。")
@@ -53,9 +55,9 @@ def explain(exc: BaseException, dest: Destination, was_live: bool) -> str:
         return pick(f"{dest.name}: no answer from {where} (network down or address wrong).",
                     f"{dest.name}：{where} 无响应（网络断开或地址有误）。")
     if was_live:
-        return pick(f"{dest.name}: connection lost ({exc}).", f"{dest.name}：连接中断（{exc}）。")
-    return pick(f"{dest.name}: the server refused the stream — check the stream key ({exc}).",
-                f"{dest.name}：服务器拒绝了推流，请检查推流码（{exc}）。")
+        return pick(f"{dest.name}: connection lost ({reason}).", f"{dest.name}：连接中断（{reason}）。")
+    return pick(f"{dest.name}: the server refused the stream — check the stream key ({reason}).",
+                f"{dest.name}：服务器拒绝了推流，请检查推流码（{reason}）。")
 
 
 class Sender:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import rows
-from .chain import GENESIS, action_fields, event_fields, record_hash
+from .chain import GENESIS, action_hash, event_hash
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +126,9 @@ class _Heads(dict):
     def chain(self, is_event: bool, row: tuple[Any, ...]) -> tuple[Any, ...]:
         seq, prev = self[row[0]]
         seq += 1
-        fields = event_fields(row, seq) if is_event else action_fields(row, seq)
-        return (*row[: 8 if is_event else 7], seq, prev, record_hash(prev, fields))
+        if is_event:
+            return (*row[:8], seq, prev, event_hash(prev, row, seq))
+        return (*row[:7], seq, prev, action_hash(prev, row, seq))
 
     def advance(self, chained: tuple[Any, ...]) -> None:
         self[chained[0]] = (chained[-3], chained[-1])
