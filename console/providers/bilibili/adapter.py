@@ -230,9 +230,10 @@ class BilibiliProvider(Provider):
 
     # -- for the Platform settings dialog --------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        return {"received": self.received, "starts": self.starts, "connections": self.connections,
-                "auth_rejections": self.auth_rejections, "heartbeat_failures": self.heartbeat_failures,
-                "malformed": self.stats.malformed, "unknown_commands": sum(self.stats.unknown_cmds.values())}
+        # Keys the settings dialog already labels in both languages.
+        return {"events": self.received, "connections": self.connections, "refused": self.auth_rejections,
+                "unknown_types": sum(self.stats.unknown_cmds.values()) + self.stats.unknown_ops,
+                "errors": self.stats.malformed + self.heartbeat_failures}
 
     async def test_connection(self) -> str:
         """Start a game and end it right away: proves keys, app_id and 身份码 together."""
