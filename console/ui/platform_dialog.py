@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+                               QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from console.config import save_settings
 from console.i18n import pick
@@ -55,8 +55,9 @@ def counts_text(counts: dict[str, int]) -> str:
 def capability_text(caps) -> str:
     reads = [pick(*READS[c]) for c in READS if c in caps]
     can = [pick(*ABILITIES[c]) for c in ABILITIES if c in caps]
-    return (pick("Reads: ", "读取：") + (", ".join(reads) or "—") + "\n"
-            + pick("Can: ", "可执行：") + (", ".join(can) or pick("read only", "仅读取")))
+    sep = pick(", ", "、")
+    return (pick("Reads: ", "读取：") + (sep.join(reads) or "—") + "\n"
+            + pick("Can: ", "可执行：") + (sep.join(can) or pick("read only", "仅读取")))
 
 
 def parse_value(text: str, current: Any) -> Any:
@@ -83,7 +84,7 @@ class PlatformDialog(QDialog):
         super().__init__(parent)
         self.app = app
         self.setWindowTitle(pick("Platform settings", "平台设置"))
-        self.resize(860, 520)
+        self.resize(900, 600)
         self.specs = registry.load_all()
         self.platforms = QListWidget()
         for name, spec in sorted(self.specs.items(), key=lambda kv: (not kv[1].is_demo, kv[0])):
@@ -118,9 +119,20 @@ class PlatformDialog(QDialog):
         self.status.setTextFormat(Qt.PlainText)
         self.status.setWordWrap(True)
 
+        fields = QWidget()
+        boxes = QVBoxLayout(fields)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        boxes.addWidget(self.cred_box)
+        boxes.addWidget(self.set_box)
+        boxes.addStretch(1)
+        scroll = QScrollArea()  # some platforms declare a dozen settings
+        scroll.setWidget(fields)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
         right = QVBoxLayout()
-        for w in (self.title, self.caps, self.cred_box, self.set_box):
-            right.addWidget(w)
+        right.addWidget(self.title)
+        right.addWidget(self.caps)
+        right.addWidget(scroll, 1)
         buttons = QHBoxLayout()
         for b in (self.save_btn, self.test_btn, self.connect_btn, self.disconnect_btn):
             buttons.addWidget(b)
@@ -128,7 +140,6 @@ class PlatformDialog(QDialog):
         right.addWidget(self.result)
         right.addWidget(QLabel(pick("Now:", "当前：")))
         right.addWidget(self.status)
-        right.addStretch(1)
         layout = QHBoxLayout(self)
         self.platforms.setMinimumWidth(250)
         layout.addWidget(self.platforms, 2)
