@@ -121,11 +121,11 @@ class ConsoleApp:
         self.hub.subscribe(self.rates, name="rates")
 
         self._native_seq = 0
-        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
-        self.poll_backend = NativePollBackend(
+        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere; only
+        # keywords when no platform of the session has polls — also after switching platforms).
+        self.poll_backend: NativePollBackend | None = NativePollBackend(
             self.platforms.providers, record=self._log_native_poll,
-            on_change=lambda: self.interactions.changed.emit()) if any(
-            NativePollBackend.supports(p) for p in self.platforms.providers) else None
+            on_change=lambda: self.interactions.changed.emit())
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
