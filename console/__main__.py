@@ -22,6 +22,7 @@ BENCHES: dict[str, tuple[str, str]] = {
     "output": ("console.cli.bench_output", "program pushed to a local RTMP server and read back: fps, drops, latency"),
     "classify": ("console.cli.bench_classify", "comment classifier throughput on one core"),
     "ingest": ("console.cli.bench_ingest", "DEMO → hub → insight → log → comment panel + heatmap, UI stall"),
+    "crash": ("console.cli.bench_crash", "kill -9 a 20k/s DEMO session with a lottery open; check recovery"),
 }
 
 

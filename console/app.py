@@ -20,6 +20,7 @@ from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
 from console.core.secrets_scrub import scrub_text
+from console.validate.settings_schema import clean_rate
 from console.core.rates import RateMeter
 from console.core.signal import Signal
 from console.i18n import pick, set_language
@@ -32,6 +33,7 @@ from console.output.registry import OutputContext
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
+from console.store import queries
 from console.store.paths import default_db_path
 from console.store.writer import SessionStore
 from console.runloop import RunLoop
@@ -84,12 +86,6 @@ class ConsoleApp:
         self.hub = SessionHub()
         self.notices: list[str] = list(self.settings.problems)
 
-        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
-        self.platforms = self._make_platforms(names)
-        self.provider = self.platforms.primary
-        self.platforms_changed = Signal("app.platforms_changed")
-        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
-
         self.db_path = Path(options.db) if options.db else default_db_path()
         self.store = SessionStore(self.db_path, on_error=self._note)
         for note in self.store.notes:
@@ -103,6 +99,14 @@ class ConsoleApp:
                 pick("Continuing it.", "继续该场次。") if session is self.resumed else
                 pick("A new session starts; the old one stays in the log, marked interrupted.",
                      "将开始新场次；旧场次保留在日志中并标记为中断。")))
+        # Platforms after the crash question: a continued session hands each provider the resume
+        # state (cursors, last ids) it saved there, so the show goes on without gaps or repeats.
+        names = ["demo"] if options.demo else (options.platforms or self.settings.platforms)
+        self.platforms = self._make_platforms(
+            names, resume=self._saved_resume(self.resumed["id"]) if self.resumed is not None else None)
+        self.provider = self.platforms.primary
+        self.platforms_changed = Signal("app.platforms_changed")
+        """Emitted with the new PlatformRunner after a mid-show switch (a new session began)."""
         if self.resumed is not None:
             self.session_id = self.store.continue_session(self.resumed["id"])
         else:
@@ -117,15 +121,17 @@ class ConsoleApp:
         self.hub.subscribe(self.rates, name="rates")
 
         self._native_seq = 0
-        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere).
-        self.poll_backend = NativePollBackend(
+        # Twitch / YouTube run the console's polls natively too (comment keywords elsewhere; only
+        # keywords when no platform of the session has polls — also after switching platforms).
+        self.poll_backend: NativePollBackend | None = NativePollBackend(
             self.platforms.providers, record=self._log_native_poll,
-            on_change=lambda: self.interactions.changed.emit()) if any(
-            NativePollBackend.supports(p) for p in self.platforms.providers) else None
+            on_change=lambda: self.interactions.changed.emit())
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
+        for problem in self.interactions.preset_problems:
+            self._note(pick(f"Presets: {problem}", f"预设：{problem}"))
         self.show_runner = ShowRunner(self.show, self.interactions) if self.show is not None else None
         if self.resumed is not None:
             self.hub.publish(Action(
@@ -193,12 +199,16 @@ class ConsoleApp:
     def _load_show(self, path: Path | None):
         if path is None:
             return None
+        problems: list[str] = []
         try:
-            return load_show(path, self.catalog)
+            show = load_show(path, self.catalog, problems)  # bad cues are skipped, each noted
         except (OSError, ValueError) as exc:
             self._note(pick(f"The run-of-show {path} could not be loaded, so it is not running: {exc}",
                             f"节目单 {path} 无法加载，未运行：{exc}"))
             return None
+        for problem in problems:
+            self._note(pick(f"Run-of-show: {problem}", f"节目单：{problem}"))
+        return show
 
     # -- notices from any thread ------------------------------------------------------------
     def _note(self, message: str) -> None:
@@ -246,11 +256,22 @@ class ConsoleApp:
 
     # -- platforms --------------------------------------------------------------------------------
     def _make_platforms(self, names, resume=None) -> PlatformRunner:
-        rate = self.options.rate if self.options.rate is not None else self.settings.demo_rate
+        rate, note = clean_rate(self.options.rate)  # nan / inf / 1e9 never reach the audience
+        if note:
+            self._note(note)
+        rate = rate if rate is not None else self.settings.demo_rate
         runner = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
                                 overrides={"demo": {"rate": rate}}, resume=resume)
         runner.status_changed.connect(self._on_platform_status)
         return runner
+
+    def _saved_resume(self, session_id: int) -> dict[str, dict]:
+        try:
+            return queries.resume_state(queries.open_db(self.db_path), session_id)
+        except Exception as exc:  # noqa: BLE001 — a missing cursor means a gap, never a stopped show
+            self._note(pick(f"Where the platforms stopped could not be read ({exc}); they start fresh.",
+                            f"无法读取平台的中断位置（{exc}）；平台将重新开始。"))
+            return {}
 
     async def switch_platforms(self, names: list[str]) -> int:
         """Mid-show switch: stop the current platforms, end this session and start a new one on

@@ -130,7 +130,7 @@ def test_a_zh_cn_host_reads_engine_results_in_chinese(room):
             shown = r.message + (r.warning or "")
             assert CJK.search(shown), shown
             leftover = WORD.findall(re.sub(r"Q2?\?|NOPE|nothing|Go|poll|lottery|coupon|countdown|"
-                                           r"product_card|pinned|question|A|B", "", shown))
+                                           r"product_card|pinned|question|obs|A|B", "", shown))
             assert not leftover, shown
     finally:
         set_language("en")

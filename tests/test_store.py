@@ -287,3 +287,16 @@ def test_default_db_path_is_in_user_data_dir(tmp_path, monkeypatch):
     assert seen["app"] == "LiveConsole"
     assert path == tmp_path / "data" / "LiveConsole" / "sessions.db"
     assert path.parent.is_dir()
+
+
+def test_the_writers_fast_chain_hash_is_the_documented_one():
+    """store/chain.py: the unrolled hashes the writer uses equal the field-by-field definition."""
+    from console.store.chain import GENESIS, action_fields, action_hash, event_fields, event_hash, record_hash
+
+    ev = (3, "comment", "douyin", None, 1700000000.1234567, "u1", "小明", '{"text":"想要"}')
+    act = (3, 17.5, "lottery.open", "host", '{"draw_id":"d"}', "console", "act-1")
+    assert event_hash(GENESIS, ev, 5) == record_hash(GENESIS, event_fields(ev, 5))
+    assert action_hash(b"\x01" * 32, act, 6) == record_hash(b"\x01" * 32, action_fields(act, 6))
+    # NULL and "" are the same bytes (the writer never stores ""), a different ts is not.
+    assert event_hash(GENESIS, ev, 5) == event_hash(GENESIS, (*ev[:3], "", *ev[4:]), 5)
+    assert event_hash(GENESIS, ev, 5) != event_hash(GENESIS, (*ev[:4], 1700000000.124, *ev[5:]), 5)

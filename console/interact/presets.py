@@ -18,6 +18,8 @@ from typing import Any
 from console.config import default_config_path
 from console.resources import resource
 
+from console.validate.presets_schema import check_presets
+
 from . import registry
 
 log = logging.getLogger(__name__)
@@ -38,32 +40,35 @@ def user_presets_path() -> Path:
     return default_config_path().with_name("presets_user.json")
 
 
-def load_presets(path: Path | None = None, user_path: Path | None = None) -> list[Preset]:
+def load_presets(path: Path | None = None, user_path: Path | None = None,
+                 problems: list[str] | None = None) -> list[Preset]:
     """The shipped presets with the host's saved edits applied (`user_path`, default next to
-    the settings file)."""
+    the settings file). A broken file or preset is a note in `problems` (naming the file, line
+    and key: console/validate/presets_schema.py), never an exception; the rest loads."""
     path = path or resource("presets.toml")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    kinds = registry.preset_kinds()
-    presets: list[Preset] = []
-    seen: set[str] = set()
-    for raw in data.get("preset", []):
-        kind = raw.get("kind")
-        if kind not in kinds:
-            raise ValueError(f"{path.name}: preset {raw.get('id')!r} has unknown kind {kind!r} "
-                             f"(one of: {', '.join(kinds)})")
-        if raw["id"] in seen:
-            raise ValueError(f"{path.name}: preset id {raw['id']!r} appears twice")
-        seen.add(raw["id"])
-        presets.append(
-            Preset(
-                id=raw["id"],
-                label_en=raw.get("label_en", raw["id"]),
-                label_zh=raw.get("label_zh", raw.get("label_en", raw["id"])),
-                kind=kind,
-                params=dict(raw.get("params", {})),
-                hotkey=raw.get("hotkey"),
-            )
+    notes: list[str] = [] if problems is None else problems
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        notes.append(f"The presets file {path} could not be read ({exc}); no presets loaded.")
+        data, text = {}, ""
+    kinds = {name: registry.KINDS[name].preset_action for name in registry.preset_kinds()}
+    good, bad = check_presets(data, text, path.name, kinds)
+    notes.extend(bad)
+    for note in notes if problems is None else ():
+        log.warning("presets: %s", note)
+    presets = [
+        Preset(
+            id=raw["id"],
+            label_en=raw.get("label_en", raw["id"]),
+            label_zh=raw.get("label_zh", raw.get("label_en", raw["id"])),
+            kind=raw["kind"],
+            params=dict(raw.get("params", {})),
+            hotkey=raw.get("hotkey"),
         )
+        for raw in good
+    ]
     return apply_user_presets(presets, user_path or user_presets_path())
 
 

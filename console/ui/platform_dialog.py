@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
+                               QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from console.config import save_settings
 from console.i18n import pick
@@ -55,8 +55,9 @@ def counts_text(counts: dict[str, int]) -> str:
 def capability_text(caps) -> str:
     reads = [pick(*READS[c]) for c in READS if c in caps]
     can = [pick(*ABILITIES[c]) for c in ABILITIES if c in caps]
-    return (pick("Reads: ", "读取：") + (", ".join(reads) or "—") + "\n"
-            + pick("Can: ", "可执行：") + (", ".join(can) or pick("read only", "仅读取")))
+    sep = pick(", ", "、")
+    return (pick("Reads: ", "读取：") + (sep.join(reads) or "—") + "\n"
+            + pick("Can: ", "可执行：") + (sep.join(can) or pick("read only", "仅读取")))
 
 
 def parse_value(text: str, current: Any) -> Any:
@@ -79,11 +80,13 @@ def parse_value(text: str, current: Any) -> Any:
 
 
 class PlatformDialog(QDialog):
-    def __init__(self, app, parent: QWidget | None = None) -> None:
+    def __init__(self, app, parent: QWidget | None = None, *, sign_in=None) -> None:
         super().__init__(parent)
         self.app = app
+        self.sign_in = sign_in
+        """The window's SignInActions: Sign in… / Sign out for platforms with an OAuth sign-in."""
         self.setWindowTitle(pick("Platform settings", "平台设置"))
-        self.resize(860, 520)
+        self.resize(900, 600)
         self.specs = registry.load_all()
         self.platforms = QListWidget()
         for name, spec in sorted(self.specs.items(), key=lambda kv: (not kv[1].is_demo, kv[0])):
@@ -118,17 +121,37 @@ class PlatformDialog(QDialog):
         self.status.setTextFormat(Qt.PlainText)
         self.status.setWordWrap(True)
 
+        fields = QWidget()
+        boxes = QVBoxLayout(fields)
+        boxes.setContentsMargins(0, 0, 0, 0)
+        boxes.addWidget(self.cred_box)
+        boxes.addWidget(self.set_box)
+        boxes.addStretch(1)
+        scroll = QScrollArea()  # some platforms declare a dozen settings
+        scroll.setWidget(fields)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
         right = QVBoxLayout()
-        for w in (self.title, self.caps, self.cred_box, self.set_box):
-            right.addWidget(w)
+        right.addWidget(self.title)
+        right.addWidget(self.caps)
+        right.addWidget(scroll, 1)
         buttons = QHBoxLayout()
         for b in (self.save_btn, self.test_btn, self.connect_btn, self.disconnect_btn):
             buttons.addWidget(b)
         right.addLayout(buttons)
+        # Twitch / YouTube: sign in through the platform's own page instead of pasting tokens.
+        self.signin_btn = QPushButton(pick("Sign in…", "登录…"))
+        self.signout_btn = QPushButton(pick("Sign out", "退出登录"))
+        self.signin_btn.clicked.connect(lambda: self.sign_in and self.sign_in.sign_in(self.selected))
+        self.signout_btn.clicked.connect(self._sign_out)
+        signin_row = QHBoxLayout()
+        signin_row.addWidget(self.signin_btn)
+        signin_row.addWidget(self.signout_btn)
+        signin_row.addStretch(1)
+        right.addLayout(signin_row)
         right.addWidget(self.result)
         right.addWidget(QLabel(pick("Now:", "当前：")))
         right.addWidget(self.status)
-        right.addStretch(1)
         layout = QHBoxLayout(self)
         self.platforms.setMinimumWidth(250)
         layout.addWidget(self.platforms, 2)
@@ -190,6 +213,9 @@ class PlatformDialog(QDialog):
             edit.setPlaceholderText(pick("default", "默认"))
             self.set_edits[key] = edit
             self.set_form.addRow(key, edit)
+        can_sign_in = self.sign_in is not None and self.sign_in.supports(name)
+        self.signin_btn.setVisible(can_sign_in)
+        self.signout_btn.setVisible(can_sign_in)
         self.cred_box.setVisible(bool(spec.credentials))
         self.set_box.setVisible(bool(spec.settings))
         self.result.clear()
@@ -236,6 +262,13 @@ class PlatformDialog(QDialog):
                            f"Use the environment variables instead (see README).",
                            f"设置已保存，但钥匙串无法保存凭据（{type(exc).__name__}）。请改用环境变量（见 README）。"), error=True)
         run_in_background(store, on_done=stored, on_error=failed)
+
+    def _sign_out(self) -> None:
+        if self.sign_in is not None:
+            self.sign_in.sign_out(self.selected)
+            self._say(pick("Signed out: the token was revoked and removed from the keyring.",
+                           "已退出登录：令牌已撤销并从钥匙串删除。"))
+            self._show_platform()
 
     def test_connection(self) -> None:
         name = self.selected
