@@ -254,3 +254,17 @@ async def test_capabilities_and_registration_are_honest(room, double):
     assert "主播小喵" in line
     assert len(double.ended) == 1, "the test start is ended at once"
     assert double.signature_problems == []
+
+
+async def test_testing_the_connection_while_live_leaves_the_running_game_alone(room, double):
+    provider, task = start(room, double)
+    try:
+        c = await double.wait_live()
+        await until(lambda: provider.status.state is ConnState.LIVE, what="live")
+        line = await provider.test_connection()
+        assert "live now" in line and double.starts == 1 and double.ended == []
+        await double.send(c, double.mixed(5))
+        await until(lambda: set(logged_ids(room)) == set(double.expected), what="still reading")
+    finally:
+        await stop(provider, task)
+    assert double.ended == [c.game_id]
