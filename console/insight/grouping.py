@@ -87,8 +87,11 @@ class QuestionGroups:
         self._alias: dict[str, str] = {}
         """Member key → its group's key, so a repeated variant skips fuzzy matching."""
 
-    def add(self, text: str, msg_id: str, ts: float, intents: Iterable[str]) -> QuestionGroup:
+    def add(self, text: str, msg_id: str, ts: float, intents: Iterable[str]) -> QuestionGroup | None:
+        """The group `text` joins; None when nothing is left to group ("?", "？？", emoji only)."""
         key = question_key(text)
+        if not key:
+            return None
         group = self._groups.get(self._alias.get(key, key))
         if group is None:
             group = self._match(key)

@@ -154,8 +154,9 @@ class Insight:
                     group_key = faq = None
                     if "question" in intents and "spam" not in intents:
                         group = self.groups.add(ev.text, ev.msg_id, ev.ts, intents)
-                        group_key = group.key
-                        faq = self._faq_for(group) if len(self.faqs) else None
+                        if group is not None:
+                            group_key = group.key
+                            faq = self._faq_for(group) if len(self.faqs) else None
                     for label in intents:
                         if label != "question":
                             why = result.why.get(label, "")

@@ -71,15 +71,16 @@ class HeatmapPanel(QWidget):
         self.norm.currentIndexChanged.connect(self.refresh)
         self.info = QLabel(pick("Hover a cell for counts; click it to see its comments.", "悬停查看次数，点击查看对应评论。"))
         self.info.setTextFormat(Qt.PlainText)
+        self.info.setMinimumWidth(10)  # long hover text must not widen the dock
         controls = QHBoxLayout()
         controls.addWidget(QLabel(pick("Bucket", "时间格")))
         controls.addWidget(self.zoom)
         controls.addWidget(self.norm)
-        controls.addStretch(1)
+        controls.addWidget(self.info, 1)
 
         # Strip: viewers and interactions over time, with marks.
         self.strip = pg.PlotWidget(axisItems={"bottom": _TimeAxis(lambda v: v)})
-        self.strip.setMaximumHeight(100)
+        self.strip.setMaximumHeight(80)
         self.strip.setMouseEnabled(x=False, y=False)
         self.strip.hideButtons()
         self.strip.setLabel("left", pick("viewers", "在线"), color="#64b5f6")
@@ -121,7 +122,6 @@ class HeatmapPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.strip)
         layout.addWidget(self.map, 1)
-        layout.addWidget(self.info)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)  # the issue asks for at least once a second
         self._timer.timeout.connect(self.refresh)

@@ -237,7 +237,10 @@ class VideoPipeline:
             job = self._handoff.take()
             if job is None:
                 return
-            self._render(*job)
+            try:
+                self._render(*job)
+            except Exception:  # noqa: BLE001 — this thread must live, or the track thread waits forever
+                log.exception("rendering a program frame failed")
 
     def _render(self, frame: Frame, ts_ms: int, procs: tuple, tracked: list) -> None:
         image = frame.image

@@ -35,7 +35,7 @@ class _Requests:
 
 
 KIND = register(InteractionKind(
-    "obs", ("OBS", "OBS"), order=95, draws=False,
+    "obs", ("OBS link", "OBS 联动"), order=95, draws=False,
     engine=lambda ix: _Requests(),
     stop=lambda engine, source: ok("obs.nothing"),
     describe=lambda view: ("", ""),
