@@ -135,7 +135,10 @@ async def test_youtube_poll_event_tallies_and_transition(room, doubles):
     await until(lambda: overlay_votes(ix) == [2, 5, 1], what="YouTube tally on the overlay")
     ix.close_poll()
     await until(lambda: yt.polls[pid]["snippet"]["pollDetails"]["status"] == "closed", what="transition")
-    assert providers[0].quota.used >= 20 + 20  # insert + transition counted
+    # Wait for the console to have the transition's answer (the double flips the status first).
+    await until(lambda: records and records[-1]["state"] == "closed", what="final tally recorded")
+    p = providers[0]
+    assert p.quota.used == 1 + 5 * p.calls + 20 + 20, "broadcast lookup, list calls, insert and transition"
     await stop(tasks)
 
 
@@ -191,3 +194,35 @@ def test_running_poll_row_shows_the_per_platform_breakdown_on_hover(qtbot, room)
     panel.refresh()
     tips = [w.toolTip() for w in panel.findChildren(type(panel.banner))]
     assert "twitch: Red 3 · Blue 8" in "\n".join(tips) and "comments: Red 1 · Blue 0" in "\n".join(tips)
+
+
+async def test_a_poll_closed_early_on_youtube_keeps_its_final_tally_without_a_transition(room, doubles):
+    _, yt = doubles
+    providers, tasks = await live(room, yt=yt)
+    records: list[dict] = []
+    ix, backend = interactions(room, providers, records)
+    ix.open_poll("Colour?", ["Red", "Blue"], duration_s=None)
+    await until(lambda: len(yt.polls) == 1, what="pollEvent")
+    pid = next(iter(yt.polls))
+    yt.vote(pid, [3, 7])
+    yt.close_poll_early(pid)  # the host ended it in YouTube Studio
+    await until(lambda: backend.finished(), what="backend saw the early end")
+    ix.tick()
+    view = ix.snapshot().poll
+    assert view.closed and [n for _, n in view.options] == [3, 7]
+    assert not any(s.get("type") == "pollEvent" and s is None for s in yt.inserted)
+    assert records[-1]["state"] == "closed" and records[-1]["tally"] == [3, 7]
+    await stop(tasks)
+
+
+async def test_a_poll_opened_before_the_platform_is_connected_waits_for_it(room, doubles):
+    tw, _ = doubles
+    provider = TwitchProvider(room.ctx("twitch", {**tw.config, "keepalive_s": 5}, {"TOKEN": "tok-good", "CLIENT_ID": "cid-123"}))
+    records: list[dict] = []
+    ix, _ = interactions(room, [provider], records)
+    ix.open_poll("First cue of the show?", ["Yes", "No"], duration_s=60)  # before run() even started
+    await asyncio.sleep(0)
+    task = asyncio.create_task(provider.run(room.hub))
+    await until(lambda: len(tw.polls) == 1, what="native poll once connected")
+    assert records[0]["state"] == "open"
+    await stop([task])

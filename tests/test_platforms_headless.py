@@ -39,7 +39,7 @@ helix_base = "{tw.base}/helix"
 auth_base = "{tw.base}"
 broadcaster = "hostchannel"
 keepalive_s = 3
-keepalive_margin_s = 3
+keepalive_margin_s = 8
 reconnect_base_s = 0.2
 reconnect_cap_s = 1
 

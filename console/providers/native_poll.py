@@ -68,6 +68,8 @@ class NativePollBackend:
         except RuntimeError:  # no loop (a rehearsal without platforms): keywords everywhere
             self._native, self._tallies = [], {}
             return
+        if not self._native:
+            return  # no platform with polls in this session: keywords only, nothing to run
         self._task = loop.create_task(self._run(spec), name="poll.native")
 
     def votes(self, events: Sequence[Event]) -> list[tuple[Viewer, int]]:

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
     def show_platform_settings(self):
         from .platform_dialog import PlatformDialog
 
-        dialog = PlatformDialog(self.app, self)
+        dialog = PlatformDialog(self.app, self, sign_in=self.signin_actions)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()  # non-blocking: the show (and the asyncio loop) goes on behind it
         return dialog

@@ -80,9 +80,11 @@ def parse_value(text: str, current: Any) -> Any:
 
 
 class PlatformDialog(QDialog):
-    def __init__(self, app, parent: QWidget | None = None) -> None:
+    def __init__(self, app, parent: QWidget | None = None, *, sign_in=None) -> None:
         super().__init__(parent)
         self.app = app
+        self.sign_in = sign_in
+        """The window's SignInActions: Sign in… / Sign out for platforms with an OAuth sign-in."""
         self.setWindowTitle(pick("Platform settings", "平台设置"))
         self.resize(900, 600)
         self.specs = registry.load_all()
@@ -137,6 +139,16 @@ class PlatformDialog(QDialog):
         for b in (self.save_btn, self.test_btn, self.connect_btn, self.disconnect_btn):
             buttons.addWidget(b)
         right.addLayout(buttons)
+        # Twitch / YouTube: sign in through the platform's own page instead of pasting tokens.
+        self.signin_btn = QPushButton(pick("Sign in…", "登录…"))
+        self.signout_btn = QPushButton(pick("Sign out", "退出登录"))
+        self.signin_btn.clicked.connect(lambda: self.sign_in and self.sign_in.sign_in(self.selected))
+        self.signout_btn.clicked.connect(self._sign_out)
+        signin_row = QHBoxLayout()
+        signin_row.addWidget(self.signin_btn)
+        signin_row.addWidget(self.signout_btn)
+        signin_row.addStretch(1)
+        right.addLayout(signin_row)
         right.addWidget(self.result)
         right.addWidget(QLabel(pick("Now:", "当前：")))
         right.addWidget(self.status)
@@ -201,6 +213,9 @@ class PlatformDialog(QDialog):
             edit.setPlaceholderText(pick("default", "默认"))
             self.set_edits[key] = edit
             self.set_form.addRow(key, edit)
+        can_sign_in = self.sign_in is not None and self.sign_in.supports(name)
+        self.signin_btn.setVisible(can_sign_in)
+        self.signout_btn.setVisible(can_sign_in)
         self.cred_box.setVisible(bool(spec.credentials))
         self.set_box.setVisible(bool(spec.settings))
         self.result.clear()
@@ -247,6 +262,13 @@ class PlatformDialog(QDialog):
                            f"Use the environment variables instead (see README).",
                            f"设置已保存，但钥匙串无法保存凭据（{type(exc).__name__}）。请改用环境变量（见 README）。"), error=True)
         run_in_background(store, on_done=stored, on_error=failed)
+
+    def _sign_out(self) -> None:
+        if self.sign_in is not None:
+            self.sign_in.sign_out(self.selected)
+            self._say(pick("Signed out: the token was revoked and removed from the keyring.",
+                           "已退出登录：令牌已撤销并从钥匙串删除。"))
+            self._show_platform()
 
     def test_connection(self) -> None:
         name = self.selected

@@ -41,7 +41,15 @@ class SignInActions:
         for platform, name in NAMES.items():
             menu.addAction(pick(f"Sign out of {name}", f"退出 {name}")).triggered.connect(
                 lambda _=False, p=platform: self.sign_out(p))
-        app.platforms.status_changed.connect(lambda status: to_gui(self._on_status, status))
+        self._listen = lambda status: to_gui(self._on_status, status)
+        app.platforms.status_changed.connect(self._listen)
+        changed = getattr(app, "platforms_changed", None)
+        if changed is not None:  # a mid-show platform switch makes a new runner: follow it
+            changed.connect(lambda runner: runner.status_changed.connect(self._listen))
+
+    @staticmethod
+    def supports(platform: str) -> bool:
+        return platform in NAMES
         # A mid-show switch (Platform settings) brings a new runner: listen to its statuses too.
         app.platforms_changed.connect(
             lambda runner: runner.status_changed.connect(lambda status: to_gui(self._on_status, status)))

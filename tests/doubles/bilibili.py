@@ -104,7 +104,8 @@ class BilibiliDouble:
             self._ws_server.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws_server.wait_closed(), 3)
-        await self.http.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.http.stop(), 3)
 
     def config(self, **extra) -> dict:
         return {"app_id": self.app_id, "api_base": self.base, **extra}

@@ -67,7 +67,8 @@ class TwitchDouble:
 
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self, http_port: int = 0, ws_port: int = 0) -> "TwitchDouble":
-        self.base = await self.http.start() if not http_port else await HttpServer(self._http, port=http_port).start()
+        self.http.port = http_port
+        self.base = await self.http.start()
         self._ws_server = await serve(self._ws, "127.0.0.1", ws_port, ping_interval=None)
         port = self._ws_server.sockets[0].getsockname()[1]
         self.ws_url = f"ws://127.0.0.1:{port}/ws"

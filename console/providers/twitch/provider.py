@@ -74,6 +74,9 @@ class TwitchProvider(Provider):
         self._handovers_done = 0
         self._session: EventSubSession | None = None
         self.revoked: list[str] = []
+        self.ready = asyncio.Event()
+        """Set once signed in and the channel is known (a show's first cue may come earlier)."""
+        self.ready_timeout_s = float(s("ready_timeout_s", 30))
         self._policy = None
 
     @property
@@ -95,6 +98,7 @@ class TwitchProvider(Provider):
         self.helix = self.helix or Helix(self.helix_base, self.client_id, lambda: self._token, clock=self.ctx.clock)
         b = self.broadcaster or info.login
         self.broadcaster_id = b if b.isdigit() else await self.helix.user_id(b)
+        self.ready.set()
 
     async def _maybe_refresh(self, expires_in: float) -> None:
         refresh = self.ctx.secret("REFRESH_TOKEN")
@@ -253,6 +257,9 @@ class TwitchProvider(Provider):
 
     # -- native polls (console/providers/native_poll.py drives these) ------------------------
     async def poll_open(self, question: str, options: Sequence[str], duration_s: float | None) -> str:
+        # A show may open its first poll while the console is still signing in: wait a little.
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            await asyncio.wait_for(self.ready.wait(), self.ready_timeout_s)
         helix = self._require()
         poll = await helix.create_poll(self.broadcaster_id, question, list(options), int(duration_s or 300))
         return str(poll.get("id", ""))

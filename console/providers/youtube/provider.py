@@ -56,6 +56,9 @@ class YouTubeProvider(Provider):
         self.polls: dict[str, PollState] = {}
         self.calls = 0
         self._quota_step = -1
+        self.ready = asyncio.Event()
+        """Set once the live chat is known (a show's first cue may come earlier)."""
+        self.ready_timeout_s = float(s("ready_timeout_s", 30))
 
     async def run(self, hub: SessionHub) -> None:
         self.report(ConnState.CONNECTING)
@@ -77,6 +80,7 @@ class YouTubeProvider(Provider):
                                                          "频道暂无直播"), attempt=policy.attempt, next_try_s=delay)
                 await asyncio.sleep(delay)
         self.live_chat_id = chat_id
+        self.ready.set()
         if resume.get("live_chat_id") == chat_id and resume.get("page_token"):
             self.page_token = str(resume["page_token"])
         skip = self.page_token is None and not self.history
@@ -211,6 +215,8 @@ class YouTubeProvider(Provider):
         if not 2 <= len(options) <= MAX_POLL_OPTIONS:
             raise NotSupported(pick(f"YouTube polls take 2–{MAX_POLL_OPTIONS} options.",
                                     f"YouTube 投票只能有 2–{MAX_POLL_OPTIONS} 个选项。"))
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            await asyncio.wait_for(self.ready.wait(), self.ready_timeout_s)
         item = await self.api.insert_poll(self._chat(), question, options)
         state = poll_state(item)
         if state is None:
