@@ -271,3 +271,19 @@ def test_headless_push_session_is_readable_from_the_server(server, tmp_path):
     assert any(name == actions.OUTPUT_STATUS and '"live"' in detail for name, detail in rows), rows
     assert any(name == actions.OUTPUT_HEALTH for name, _ in rows)
     assert not any("live/good" in detail for _, detail in rows)
+
+
+def test_bench_output_runs_tiny_and_reads_its_stamps_back(server):
+    """`live-console bench output` end to end, tiny: its own server, the real app, the player
+    process reading frame stamps. Figures are printed, never asserted as speeds."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-m", "console", "bench", "output", "--seconds", "3", "--warmup", "3",
+                           "--size", "640x360", "--json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(proc.stdout)
+    assert figures["player_error"] is None
+    assert figures["received_size"] == ["640x360"]  # the player decoded the pushed program
+    assert figures["unreadable_stamps"] == 0  # every decoded frame carried a readable frame number
+    assert figures["reconnects"] == 0 and figures["encoder"]
+    assert set(figures["goals"]) == {"delivered_fps>=29.5", "dropped==0", "p99<=500ms"}
