@@ -30,6 +30,7 @@ from console.interact.show import ShowRunner, load_show
 from console import session_recovery as recovery
 from console.output.manager import OutputManager
 from console.output.registry import OutputContext
+from console.providers.announce import LotteryAnnouncer
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
@@ -130,6 +131,8 @@ class ConsoleApp:
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
+        # Where the platform lets us post: the lottery proofs go to chat as well as on the video.
+        self.hub.subscribe(LotteryAnnouncer(lambda: self.platforms.providers), name="lottery-chat", kinds=["action"])
         for problem in self.interactions.preset_problems:
             self._note(pick(f"Presets: {problem}", f"预设：{problem}"))
         self.show_runner = ShowRunner(self.show, self.interactions) if self.show is not None else None

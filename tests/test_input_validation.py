@@ -172,3 +172,17 @@ def test_the_shipped_files_are_clean():
     load_show(resource("shows", "demo_show.toml"), problems=problems)
     assert problems == []
     assert load_settings(ROOT / "nonexistent.toml").problems == []
+
+
+def test_an_edited_preset_with_a_huge_label_keeps_the_shipped_one(tmp_path):
+    import json
+
+    from console.interact.presets import load_presets
+
+    edits = tmp_path / "presets_user.json"
+    edits.write_text(json.dumps({"opening_lottery": {"label_en": "x" * 100_000, "params": {"keyword": "抽奖"}},
+                                 "shade_vote": {"label_en": "Shades!", "params": {"question": "Q?", "options": ["a", "b"]}}}),
+                     encoding="utf-8")
+    presets = {p.id: p for p in load_presets(user_path=edits, problems=[])}
+    assert presets["opening_lottery"].label_en == "Opening lottery"
+    assert presets["shade_vote"].label_en == "Shades!" and presets["shade_vote"].params["options"] == ["a", "b"]

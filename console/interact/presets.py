@@ -86,9 +86,14 @@ def apply_user_presets(presets: list[Preset], path: Path) -> list[Preset]:
     for p in presets:
         edit = saved.get(p.id)
         if isinstance(edit, dict):
-            p = replace(p, label_en=str(edit.get("label_en", p.label_en)),
-                        label_zh=str(edit.get("label_zh", p.label_zh)),
-                        params=dict(edit.get("params", p.params)))
+            raw = {"id": p.id, "kind": p.kind, "label_en": edit.get("label_en", p.label_en),
+                   "label_zh": edit.get("label_zh", p.label_zh), "params": edit.get("params", p.params)}
+            kinds = {p.kind: registry.KINDS[p.kind].preset_action} if p.kind in registry.KINDS else {}
+            good, bad = check_presets({"preset": [raw]}, "", path.name, kinds)
+            if bad:  # the same door as the shipped file: a 100 kB label never reaches the dock
+                log.warning("Edited preset %s ignored: %s", p.id, "; ".join(bad))
+            else:
+                p = replace(p, label_en=raw["label_en"], label_zh=raw["label_zh"], params=dict(raw["params"]))
         out.append(p)
     return out
 
