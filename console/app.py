@@ -20,6 +20,7 @@ from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
 from console.core.hub import SessionHub
 from console.core.secrets_scrub import scrub_text
+from console.validate.settings_schema import clean_rate
 from console.core.rates import RateMeter
 from console.core.signal import Signal
 from console.i18n import pick, set_language
@@ -29,6 +30,7 @@ from console.interact.show import ShowRunner, load_show
 from console import session_recovery as recovery
 from console.output.manager import OutputManager
 from console.output.registry import OutputContext
+from console.providers.announce import LotteryAnnouncer
 from console.providers.native_poll import NativePollBackend
 from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
@@ -129,6 +131,10 @@ class ConsoleApp:
                                          language=lambda: self.overlays.language,
                                          poll_backend=self.poll_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
+        # Where the platform lets us post: the lottery proofs go to chat as well as on the video.
+        self.hub.subscribe(LotteryAnnouncer(lambda: self.platforms.providers), name="lottery-chat", kinds=["action"])
+        for problem in self.interactions.preset_problems:
+            self._note(pick(f"Presets: {problem}", f"预设：{problem}"))
         self.show_runner = ShowRunner(self.show, self.interactions) if self.show is not None else None
         if self.resumed is not None:
             self.hub.publish(Action(
@@ -196,12 +202,16 @@ class ConsoleApp:
     def _load_show(self, path: Path | None):
         if path is None:
             return None
+        problems: list[str] = []
         try:
-            return load_show(path, self.catalog)
+            show = load_show(path, self.catalog, problems)  # bad cues are skipped, each noted
         except (OSError, ValueError) as exc:
             self._note(pick(f"The run-of-show {path} could not be loaded, so it is not running: {exc}",
                             f"节目单 {path} 无法加载，未运行：{exc}"))
             return None
+        for problem in problems:
+            self._note(pick(f"Run-of-show: {problem}", f"节目单：{problem}"))
+        return show
 
     # -- notices from any thread ------------------------------------------------------------
     def _note(self, message: str) -> None:
@@ -249,7 +259,10 @@ class ConsoleApp:
 
     # -- platforms --------------------------------------------------------------------------------
     def _make_platforms(self, names, resume=None) -> PlatformRunner:
-        rate = self.options.rate if self.options.rate is not None else self.settings.demo_rate
+        rate, note = clean_rate(self.options.rate)  # nan / inf / 1e9 never reach the audience
+        if note:
+            self._note(note)
+        rate = rate if rate is not None else self.settings.demo_rate
         runner = PlatformRunner(names, self.hub, self.clock, sections=self.settings.sections,
                                 overrides={"demo": {"rate": rate}}, resume=resume)
         runner.status_changed.connect(self._on_platform_status)

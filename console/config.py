@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from console.validate.settings_schema import check_settings
+
 log = logging.getLogger(__name__)
 APP_DIR_NAME = "LiveConsole"
 
@@ -47,7 +49,8 @@ def load_settings(path: Path | None) -> Settings:
     if not path.exists():
         return settings
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         settings.problems.append(f"The settings file {path} could not be read ({exc}); using defaults.")
         log.warning(settings.problems[-1])
@@ -60,24 +63,11 @@ def load_settings(path: Path | None) -> Settings:
         settings.platforms = [p.strip() for p in use]
     elif use is not None:
         settings.problems.append(f"Setting [platform] use = {use!r} in {path} is not valid; using the DEMO platform.")
-    camera = data.get("camera", {})
-    demo = data.get("demo", {})
-    ui = data.get("ui", {})
-    for key, value, kind in (
-        ("camera", camera.get("source"), (str, int)),
-        ("width", camera.get("width"), int),
-        ("height", camera.get("height"), int),
-        ("demo_rate", demo.get("rate"), (int, float)),
-        ("lang", ui.get("lang"), str),
-        ("overlay_lang", ui.get("overlay_lang"), str),
-        ("aspect", ui.get("aspect"), str),
-    ):
-        if value is None:
-            continue
-        if isinstance(value, kind) and not isinstance(value, bool):
-            setattr(settings, key, value if key != "camera" else str(value))
-        else:
-            settings.problems.append(f"Setting {key} = {value!r} in {path} is not valid; using the default.")
+    # Types and ranges per key (console/validate/settings_schema.py): a bad value keeps its default.
+    good, problems = check_settings(data, text, str(path))
+    for attr, value in good.items():
+        setattr(settings, attr, value)
+    settings.problems.extend(problems)
     if settings.lang not in ("en", "zh_CN"):
         settings.problems.append(f"Language {settings.lang!r} is not available; using English.")
         settings.lang = "en"

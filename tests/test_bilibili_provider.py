@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections import Counter
 
 import pytest
@@ -48,8 +49,8 @@ def start(room, double, secrets=None, resume=None, saved=None, **config):
 async def stop(provider, task):
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
-    await provider.close()
+        await asyncio.wait_for(task, 30)
+    await asyncio.wait_for(provider.close(), 30)
 
 
 def states(room):
@@ -119,6 +120,11 @@ async def test_session_logs_exactly_what_was_sent_through_drops_garbage_and_rede
     notices = [a["detail"]["what"] for a in session_actions(db, room.session, [actions.PLATFORM_NOTICE])]
     db.close()
     assert notices == ["live_end", "chat_ended"]
+    room.store.close()
+    raw = b"".join(p.read_bytes() for p in room.path.parent.glob("s.db*"))
+    assert next(iter(double.expected)).encode() in raw  # the bytes read are the log's
+    for secret in (double.secret, double.auth_code, double.key_id, *(g["auth_body"] for g in double.games.values())):
+        assert secret.encode() not in raw, "no credential or session key in the log"
 
 
 async def test_refused_auth_starts_a_new_game(room, double):
@@ -126,14 +132,15 @@ async def test_refused_auth_starts_a_new_game(room, double):
     provider, task = start(room, double)
     try:
         c = await double.wait_live()
-        assert double.starts == 2
-        assert provider.auth_rejections == 1
+        why = f"requests {double.requests}, statuses {room.statuses}, stats {dict(double.stats)}"
+        assert double.starts == 2, why
+        assert provider.auth_rejections == 1, why
         first_game = next(iter(double.games))
         assert c.game_id != first_game
         await double.send(c, double.mixed(7))
         await until(lambda: set(logged_ids(room)) == set(double.expected), what="events")
         refused = [s for s in room.statuses if s.state is ConnState.RECONNECTING]
-        assert refused and "-101" in refused[0].reason
+        assert refused and "-101" in refused[0].reason, why
     finally:
         await stop(provider, task)
     assert double.signature_problems == []
@@ -210,7 +217,10 @@ async def test_missing_credentials_name_the_env_vars(room, double):
 
 
 async def test_unreachable_api_reconnects_then_gives_up_with_a_reason(room, double):
-    provider, task = start(room, double, api_base="http://127.0.0.1:9", reconnect_max_attempts=2)
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    provider, task = start(room, double, api_base=f"http://127.0.0.1:{port}", reconnect_max_attempts=2)
     with pytest.raises(ProviderError) as err:
         await asyncio.wait_for(task, 30)
     assert "cannot reach Bilibili" in err.value.reason or "无法连接" in err.value.reason
@@ -249,3 +259,36 @@ async def test_capabilities_and_registration_are_honest(room, double):
     assert "主播小喵" in line
     assert len(double.ended) == 1, "the test start is ended at once"
     assert double.signature_problems == []
+
+
+async def test_testing_the_connection_while_live_leaves_the_running_game_alone(room, double):
+    provider, task = start(room, double)
+    try:
+        c = await double.wait_live()
+        await until(lambda: provider.status.state is ConnState.LIVE, what="live")
+        line = await provider.test_connection()
+        assert "live now" in line and double.starts == 1 and double.ended == []
+        await double.send(c, double.mixed(5))
+        await until(lambda: set(logged_ids(room)) == set(double.expected), what="still reading")
+    finally:
+        await stop(provider, task)
+    assert double.ended == [c.game_id]
+
+
+async def test_a_silent_link_is_dropped_and_replaced(room, double):
+    provider, task = start(room, double, idle_timeout_s=1.0)
+    try:
+        c1 = await double.wait_live()
+        await double.send(c1, double.mixed(4))
+        c1.silent = True  # heartbeats go unanswered and nothing else arrives
+        c2 = await double.wait_live(after=double.conns.index(c1) + 1, timeout=30)
+        assert any(s.state is ConnState.RECONNECTING and "silent" in s.reason for s in room.statuses)
+        # From here on a generous idle limit, so a busy machine cannot drop the next link too.
+        provider.idle_timeout_s = 60.0
+        await double.drop(c2)
+        c3 = await double.wait_live(after=double.conns.index(c2) + 1, timeout=30)
+        await double.send(c3, double.mixed(4, 4))
+        await until(lambda: set(logged_ids(room)) == set(double.expected), what="events on the new link")
+        assert double.starts == 1
+    finally:
+        await stop(provider, task)

@@ -155,3 +155,22 @@ def test_the_processor_runs_the_skin_tone_tracker_on_the_portrait(portrait_path)
         assert "inference.skin_tone" in proc.last_timings and proc.face_found
     finally:
         proc.close()
+
+
+def test_edited_presets_apply_without_the_window(tmp_path, room):
+    """Preset persistence lives with the presets: a headless run uses the host's edits too."""
+    from dataclasses import replace
+
+    from console.interact.presets import load_presets, save_user_preset
+
+    hub, clock, _, _ = room
+    path = tmp_path / "presets_user.json"
+    shipped = {p.id: p for p in load_presets(user_path=path)}
+    edited = replace(shipped["shade_vote"], params={**shipped["shade_vote"].params, "duration_s": 90})
+    save_user_preset(edited, path)
+    from console.interact.controller import Interactions
+
+    ix = Interactions(hub, clock, presets=load_presets(user_path=path))
+    assert ix.run_preset("shade_vote").ok and ix.snapshot().poll.remaining_s == 90
+    path.write_text("{not json", encoding="utf-8")  # a damaged file: the shipped presets, no crash
+    assert {p.id: p for p in load_presets(user_path=path)}["shade_vote"].params["duration_s"] == 60

@@ -70,7 +70,7 @@ def test_v1_log_is_upgraded_and_keeps_its_data(tmp_path):
     assert new == 3  # continues after the old sessions
 
     db = sqlite_utils.Database(path)
-    assert schema.user_version(db) == schema.CURRENT_VERSION == 4
+    assert schema.user_version(db) == schema.CURRENT_VERSION == 5
     assert {"app_version"} <= set(db["sessions"].columns_dict)
     assert {"viewer_name"} <= set(db["events"].columns_dict)
     assert "actions" in db.table_names()

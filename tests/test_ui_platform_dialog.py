@@ -246,3 +246,32 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
     db = queries.open_db(tmp_path / "s.db")
     rows = queries.session_events(db, app.session_id)
     assert {r["platform"] for r in rows if r["kind"] != "action"} == {"bilibili"}
+
+
+def test_status_label_follows_reconnects_failures_and_a_runner_switch(qtbot):
+    from console.core.clock import SystemClock
+    from console.core.hub import SessionHub
+    from console.core.signal import Signal
+    from console.providers.runner import PlatformRunner
+    from console.ui.platform_status import PlatformStatusLabel
+
+    class App:
+        platforms = PlatformRunner(["douyin", "bridge"], SessionHub(), SystemClock())
+        platforms_changed = Signal()
+
+    label = PlatformStatusLabel(App())
+    qtbot.addWidget(label)
+    douyin = App.platforms.by_platform("douyin")
+    douyin.report(ConnState.RECONNECTING, "cannot reach Douyin (ConnectError)", attempt=2, next_try_s=30)
+    qtbot.waitUntil(lambda: "douyin: reconnecting (attempt 2, next try in" in label.text(), timeout=20_000)
+    assert "cannot reach Douyin" in label.text() and "bridge: connecting" in label.text()
+    douyin.report(ConnState.FAILED, "Douyin access token is invalid or expired")
+    qtbot.waitUntil(lambda: "✖ douyin: failed — Douyin access token is invalid or expired" in label.text(), timeout=20_000)
+    assert "#ff6b6b" in label.styleSheet()  # the worst state colours the line
+    new = PlatformRunner(["bridge"], SessionHub(), SystemClock())
+    App.platforms_changed.emit(new)
+    qtbot.waitUntil(lambda: "douyin" not in label.text(), timeout=20_000)
+    douyin.report(ConnState.LIVE)  # a late word from the replaced runner is ignored
+    new.primary.report(ConnState.LIVE, "1 collector(s) connected")
+    qtbot.waitUntil(lambda: "● bridge: live" in label.text(), timeout=20_000)
+    assert "douyin" not in label.text()

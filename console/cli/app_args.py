@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from console.validate.settings_schema import seconds_arg
+
 _PROCESS_START = time.monotonic()
 
 
@@ -22,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="PATH", help="settings file (TOML); default under the user config dir")
     parser.add_argument("--lang", choices=("en", "zh_CN"), help="interface language")
     parser.add_argument("--headless", action="store_true", help="run the whole pipeline without a window")
-    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help="end cleanly after this many seconds")
+    parser.add_argument("--quit-after", type=seconds_arg, metavar="SECONDS", help="end cleanly after this many seconds")
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save a picture of the main window just before quitting")
     parser.add_argument("--show", type=Path, metavar="FILE", help="run-of-show file (TOML) to run unattended")
     parser.add_argument("--rate", type=float, metavar="EVENTS_PER_S", help="demo audience rate (quiet 2 … load test 50000)")

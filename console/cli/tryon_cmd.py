@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from console.video.tryon.controller import TryOnController
     from console.video.tryon.processor import TryOnProcessor
 
+    problem = check_out_and_split(args.out, args.split)
+    if problem:
+        return _fail(problem)
     image = cv2.imread(str(args.image), cv2.IMREAD_COLOR)
     if image is None:
         return _fail(f"cannot read the image {args.image} (missing, or not a PNG/JPEG picture)")
@@ -43,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
     unknown = [s for s in args.sku if s not in catalog]
     if unknown:
         known = ", ".join(p.sku for p in catalog)
+        why = [p for p in catalog.problems if any(sku in p for sku in unknown)]
+        if why:  # in the catalog, but refused at load: say why instead of "unknown"
+            return _fail("; ".join(why))
         return _fail(f"unknown product SKU {', '.join(unknown)}. Known SKUs: {known}")
     controller = TryOnController(None, catalog)
     for sku in args.sku:
@@ -74,6 +80,23 @@ def run(args: argparse.Namespace) -> int:
         processor.close()
     print(f"wrote {args.out} ({', '.join(args.sku)})")
     return 0
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
+
+
+def check_out_and_split(out: Path, split: float | None) -> str | None:
+    """Refuse what OpenCV would turn into a traceback or a silent no-op, before any work."""
+    import math
+
+    if split is not None and not (math.isfinite(split) and 0.0 <= split <= 1.0):
+        return f"--split must be a fraction from 0 to 1 (got {split:g})"
+    if out.is_dir() or str(out).endswith(("/", "\\")):
+        return f"--out {out} is a folder; give a file name such as {out / 'tryon.png'}"
+    if out.suffix.lower() not in IMAGE_SUFFIXES:
+        return (f"--out {out} needs a picture file ending ({', '.join(IMAGE_SUFFIXES)}), "
+                f"e.g. {out.with_suffix('.png')}")
+    return None
 
 
 def type_needs(kind: str) -> frozenset[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from console.resources import resource
+from console.validate.catalog_schema import check_product
 
 log = logging.getLogger(__name__)
 
@@ -140,18 +141,29 @@ class Catalog:
 
     @classmethod
     def load(cls, directory: Path | None = None,
-             tryon_items: Mapping[str, Iterable[str]] | None = None) -> "Catalog":
+             tryon_items: Mapping[str, Iterable[str]] | None = None,
+             property_specs: Mapping[str, Iterable[Any]] | None = None) -> "Catalog":
         directory = directory or resource("catalog")
         products: list[Product] = []
         problems: list[str] = []
         seen: set[str] = set()
         for path in sorted(directory.glob("*.toml")):
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                data = tomllib.loads(text)
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 problems.append(f"{path.name} could not be read: {exc}")
                 continue
-            for raw in data.get("product", []):
+            entries = data.get("product", [])
+            if not isinstance(entries, list):
+                problems.append(f"{path.name}: product must be a list of [[product]] tables")
+                continue
+            for index, raw in enumerate(entries):
+                # Types and ranges first (console/validate/catalog_schema.py): skip, say where.
+                bad = check_product(raw, index, path.name, text, property_specs)
+                if bad:
+                    problems.extend(bad)
+                    continue
                 try:
                     product = parse_product(raw, path.name, tryon_items)
                 except CatalogError as exc:

@@ -58,7 +58,9 @@ class Interactions:
         self.clock = clock or SystemClock()
         self.fatigue = fatigue or FatigueGuard()
         self.lint = lint or AirTextLint.load()
-        self.presets: list[Preset] = load_presets() if presets is None else presets
+        self.preset_problems: list[str] = []
+        """What was wrong with presets.toml (each bad preset skipped), for the host."""
+        self.presets: list[Preset] = load_presets(problems=self.preset_problems) if presets is None else presets
         self.coupon_backend = coupon_backend
         self.poll_backend = poll_backend
         self._lock = threading.RLock()

@@ -18,6 +18,8 @@ from typing import Any
 from console.config import default_config_path
 from console.resources import resource
 
+from console.validate.presets_schema import check_presets
+
 from . import registry
 
 log = logging.getLogger(__name__)
@@ -38,32 +40,35 @@ def user_presets_path() -> Path:
     return default_config_path().with_name("presets_user.json")
 
 
-def load_presets(path: Path | None = None, user_path: Path | None = None) -> list[Preset]:
+def load_presets(path: Path | None = None, user_path: Path | None = None,
+                 problems: list[str] | None = None) -> list[Preset]:
     """The shipped presets with the host's saved edits applied (`user_path`, default next to
-    the settings file)."""
+    the settings file). A broken file or preset is a note in `problems` (naming the file, line
+    and key: console/validate/presets_schema.py), never an exception; the rest loads."""
     path = path or resource("presets.toml")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    kinds = registry.preset_kinds()
-    presets: list[Preset] = []
-    seen: set[str] = set()
-    for raw in data.get("preset", []):
-        kind = raw.get("kind")
-        if kind not in kinds:
-            raise ValueError(f"{path.name}: preset {raw.get('id')!r} has unknown kind {kind!r} "
-                             f"(one of: {', '.join(kinds)})")
-        if raw["id"] in seen:
-            raise ValueError(f"{path.name}: preset id {raw['id']!r} appears twice")
-        seen.add(raw["id"])
-        presets.append(
-            Preset(
-                id=raw["id"],
-                label_en=raw.get("label_en", raw["id"]),
-                label_zh=raw.get("label_zh", raw.get("label_en", raw["id"])),
-                kind=kind,
-                params=dict(raw.get("params", {})),
-                hotkey=raw.get("hotkey"),
-            )
+    notes: list[str] = [] if problems is None else problems
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        notes.append(f"The presets file {path} could not be read ({exc}); no presets loaded.")
+        data, text = {}, ""
+    kinds = {name: registry.KINDS[name].preset_action for name in registry.preset_kinds()}
+    good, bad = check_presets(data, text, path.name, kinds)
+    notes.extend(bad)
+    for note in notes if problems is None else ():
+        log.warning("presets: %s", note)
+    presets = [
+        Preset(
+            id=raw["id"],
+            label_en=raw.get("label_en", raw["id"]),
+            label_zh=raw.get("label_zh", raw.get("label_en", raw["id"])),
+            kind=raw["kind"],
+            params=dict(raw.get("params", {})),
+            hotkey=raw.get("hotkey"),
         )
+        for raw in good
+    ]
     return apply_user_presets(presets, user_path or user_presets_path())
 
 
@@ -81,9 +86,14 @@ def apply_user_presets(presets: list[Preset], path: Path) -> list[Preset]:
     for p in presets:
         edit = saved.get(p.id)
         if isinstance(edit, dict):
-            p = replace(p, label_en=str(edit.get("label_en", p.label_en)),
-                        label_zh=str(edit.get("label_zh", p.label_zh)),
-                        params=dict(edit.get("params", p.params)))
+            raw = {"id": p.id, "kind": p.kind, "label_en": edit.get("label_en", p.label_en),
+                   "label_zh": edit.get("label_zh", p.label_zh), "params": edit.get("params", p.params)}
+            kinds = {p.kind: registry.KINDS[p.kind].preset_action} if p.kind in registry.KINDS else {}
+            good, bad = check_presets({"preset": [raw]}, "", path.name, kinds)
+            if bad:  # the same door as the shipped file: a 100 kB label never reaches the dock
+                log.warning("Edited preset %s ignored: %s", p.id, "; ".join(bad))
+            else:
+                p = replace(p, label_en=raw["label_en"], label_zh=raw["label_zh"], params=dict(raw["params"]))
         out.append(p)
     return out
 

@@ -30,6 +30,7 @@ from console.core import actions as A
 from console.core.clock import Clock
 from console.core.events import ActionSource
 from console.messages import M
+from console.validate.show_schema import check_cue, check_segment
 
 from . import registry
 from .controller import Interactions
@@ -102,13 +103,30 @@ def _check_params(cue_id: str, action: str, params: dict[str, Any]) -> None:
         raise ShowFileError(f"cue {cue_id!r} ({action}): {problem}")
 
 
-def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None = None) -> Show:
+def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None = None,
+               problems: list[str] | None = None) -> Show:
     """`catalog` (default: the shipped one) gives segments their names and prices; a segment
-    whose product is neither in it nor named in the file is refused."""
+    whose product is neither in it nor named in the file is refused.
+
+    Every cue and segment is checked here (console/validate/show_schema.py). Without `problems`
+    the first bad entry refuses the file (ShowFileError); with it, bad entries are skipped, each
+    with a note appended there, and the rest of the show loads (what the app does)."""
     catalog = catalog if catalog is not None else shared_catalog()
+
+    def bad(message: str) -> None:
+        if problems is None:
+            raise ShowFileError(message)
+        problems.append(f"{message}; skipped")
+
     segments: list[Segment] = []
     start = 0.0
-    for i, raw in enumerate(data.get("segment", []), 1):
+    entries = data.get("segment", [])
+    for i, raw in enumerate(entries if isinstance(entries, list) else [entries], 1):
+        found = check_segment(raw, i)
+        if found:
+            for p in found:
+                bad(f"{name}: {p}")
+            continue
         try:
             duration = float(raw["duration_s"])
             sku = str(raw["sku"])
@@ -123,40 +141,50 @@ def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None
             seg = Segment(sku, str(raw.get("name") or f"{product.name_zh} {product.name_en}"), duration, start,
                           price, tryon)
         except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, ShowFileError):
-                raise
-            raise ShowFileError(f"{name}: segment {i} needs sku and duration_s ({exc})") from None
-        if duration <= 0:
-            raise ShowFileError(f"{name}: segment {i} ({seg.sku}) must last more than 0 s")
+            bad(str(exc) if isinstance(exc, ShowFileError) else f"{name}: segment {i} needs sku and duration_s ({exc})")
+            continue
         segments.append(seg)
         start += duration
     cues: list[Cue] = []
     seen: set[str] = set()
-    for i, raw in enumerate(data.get("cue", []), 1):
-        cue_id = str(raw.get("id") or f"cue-{i}")
-        if cue_id in seen:
-            raise ShowFileError(f"{name}: two cues are called {cue_id!r}")
-        seen.add(cue_id)
-        action = raw.get("action")
-        if action not in cue_actions():
-            raise ShowFileError(f"{name}: cue {cue_id!r} has unknown action {action!r} "
-                                f"(one of: {', '.join(cue_actions())})")
+    entries = data.get("cue", [])
+    for i, raw in enumerate(entries if isinstance(entries, list) else [entries], 1):
         try:
-            at_s = float(raw["at_s"])
-        except (KeyError, TypeError, ValueError):
-            raise ShowFileError(f"{name}: cue {cue_id!r} needs at_s (seconds from the start)") from None
-        if at_s < 0:
-            raise ShowFileError(f"{name}: cue {cue_id!r} is before the show starts (at_s < 0)")
-        params = {k: v for k, v in raw.items() if k not in _RESERVED}
-        if "source" in params:
-            raise ShowFileError(f"{name}: cue {cue_id!r} may not set source (cues are always CUE)")
-        _check_params(cue_id, action, params)
-        cues.append(Cue(cue_id, at_s, action, params, str(raw.get("note", ""))))
+            cues.append(_parse_cue(raw, i, name, seen))
+        except ShowFileError as exc:
+            bad(str(exc))
     cues.sort(key=lambda c: c.at_s)  # stable: same-time cues keep file order
     return Show(str(data.get("title", name)), tuple(segments), tuple(cues))
 
 
-def load_show(path: Path | str, catalog: Catalog | None = None) -> Show:
+def _parse_cue(raw: Any, i: int, name: str, seen: set[str]) -> Cue:
+    if not isinstance(raw, dict):
+        raise ShowFileError(f"{name}: cue {i} is not a table ([[cue]] with keys under it)")
+    cue_id = str(raw.get("id") or f"cue-{i}")
+    if cue_id in seen:
+        raise ShowFileError(f"{name}: two cues are called {cue_id!r}")
+    seen.add(cue_id)
+    action = raw.get("action")
+    if not isinstance(action, str) or action not in cue_actions():
+        raise ShowFileError(f"{name}: cue {cue_id!r} has unknown action {action!r} "
+                            f"(one of: {', '.join(cue_actions())})")
+    try:
+        at_s = float(raw["at_s"])
+    except (KeyError, TypeError, ValueError):
+        raise ShowFileError(f"{name}: cue {cue_id!r} needs at_s (seconds from the start)") from None
+    if at_s < 0:
+        raise ShowFileError(f"{name}: cue {cue_id!r} is before the show starts (at_s < 0)")
+    params = {k: v for k, v in raw.items() if k not in _RESERVED}
+    if "source" in params:
+        raise ShowFileError(f"{name}: cue {cue_id!r} may not set source (cues are always CUE)")
+    _check_params(cue_id, action, params)
+    found = check_cue(raw, cue_id, action, params)
+    if found:
+        raise ShowFileError(f"{name}: " + "; ".join(found))
+    return Cue(cue_id, at_s, action, params, str(raw.get("note", "")))
+
+
+def load_show(path: Path | str, catalog: Catalog | None = None, problems: list[str] | None = None) -> Show:
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -164,7 +192,7 @@ def load_show(path: Path | str, catalog: Catalog | None = None) -> Show:
         raise ShowFileError(f"Cannot open the run-of-show {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ShowFileError(f"{path.name} is not valid TOML: {exc}") from None
-    return parse_show(data, path.name, catalog)
+    return parse_show(data, path.name, catalog, problems)
 
 
 class ShowRunner:

@@ -73,8 +73,11 @@ class MicrophoneSource:
         block = data if self._channels == CHANNELS else np.repeat(data, CHANNELS, axis=1)
         with self._lock:
             if self._first_adc is None:
-                # Stream time → monotonic: both tick in seconds; the offset is fixed once.
-                self._first_adc = time.monotonic() - (self._stream.time - when.inputBufferAdcTime)
+                # Stream time → monotonic: both tick in seconds; the offset is fixed once. Some
+                # host APIs report no ADC time (0): then the block ended about now.
+                adc = when.inputBufferAdcTime
+                ago = self._stream.time - adc if adc > 0 else frames / SAMPLE_RATE
+                self._first_adc = time.monotonic() - max(0.0, ago)
             self._blocks.append(block.copy())
             while len(self._blocks) * 1024 > self.MAX_BACKLOG_S * SAMPLE_RATE:
                 self._blocks.popleft()  # the encoder stalled; never grow without bound

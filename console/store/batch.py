@@ -27,6 +27,8 @@ INSERT_ACTION = (
     f"INSERT INTO actions ({', '.join(rows.ACTION_COLUMNS + _CHAIN_COLS)}) "
     f"VALUES ({', '.join('?' * (len(rows.ACTION_COLUMNS) + 3))})"
 )
+FTS_SQL = ("INSERT INTO comments_fts(rowid, text) SELECT id, json_extract(payload, '$.text') FROM events "
+           "WHERE id > ? AND kind = 'comment' AND json_valid(payload)")
 HEAD_SQL = ("SELECT seq, hash FROM {table} WHERE session_id = ? AND seq IS NOT NULL "
             "ORDER BY seq DESC LIMIT 1")
 
@@ -134,7 +136,21 @@ class _Heads(dict):
         self[chained[0]] = (chained[-3], chained[-1])
 
 
+def _last_event_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+
+
+def _index_comments(conn: sqlite3.Connection, after_id: int) -> None:
+    """The comments this transaction added go into the full-text index in one statement."""
+    try:
+        conn.execute(FTS_SQL, (after_id,))
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):  # a log without search (never migrated to it)
+            raise
+
+
 def _bulk(conn: sqlite3.Connection, batch: Batch) -> Committed:
+    first = _last_event_id(conn)
     if batch.sessions:
         conn.executemany(INSERT_SESSION, batch.sessions)
     heads = _Heads(conn)
@@ -150,10 +166,13 @@ def _bulk(conn: sqlite3.Connection, batch: Batch) -> Committed:
         conn.executemany(INSERT_ACTION, actions)
     if batch.ends:
         conn.executemany(END_SESSION, batch.ends)
+    if inserted:
+        _index_comments(conn, first)
     return Committed(inserted + len(actions), 0, 0, dict(heads))
 
 
 def _row_by_row(conn: sqlite3.Connection, batch: Batch) -> Committed:
+    first = _last_event_id(conn)
     written = duplicates = rejected = 0
     for row in batch.sessions:
         try:
@@ -176,4 +195,5 @@ def _row_by_row(conn: sqlite3.Connection, batch: Batch) -> Committed:
             duplicates += 1
     for row in batch.ends:
         conn.execute(END_SESSION, row)
+    _index_comments(conn, first)
     return Committed(written, duplicates, rejected, dict(heads))

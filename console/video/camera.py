@@ -72,11 +72,26 @@ class Camera:
         holder.append(capture)
         return capture
 
+    GIVE_UP_AFTER = 3
+    """Failed opens/reads of a source that never gave a picture before the demo camera takes over."""
+
     def _on_status(self, capture: CaptureThread, status: CameraStatus) -> None:
         if capture is not self.capture:  # the retired source saying "stopped" is old news
             return
         self.status = status
         self.status_changed.emit(status)
+        # `--camera 99` or a file that is not a video: never a single picture. Say so and show
+        # the demo camera instead of retrying on a black program forever. A camera that did
+        # give pictures and then went away keeps retrying (it is probably coming back).
+        if status.state in ("retrying", "lost") and capture.frames == 0 and capture.source != DEMO:
+            self._failures = getattr(self, "_failures", 0) + 1
+            if self._failures == self.GIVE_UP_AFTER:
+                self._note(pick(
+                    f"{describe(capture.source)} gave no picture after {self.GIVE_UP_AFTER} tries "
+                    f"({status.message}). Showing the demo camera instead; pick another camera in the Camera menu.",
+                    f"{describe(capture.source)} 尝试 {self.GIVE_UP_AFTER} 次仍没有画面（{status.message}）。"
+                    "已改用演示摄像头；可在“摄像头”菜单中选择其他摄像头。"))
+                threading.Thread(target=self.switch, args=(DEMO,), name="camera-fallback", daemon=True).start()
 
     def start(self) -> None:
         if not camera_allowed(self.source, self._note):
@@ -95,6 +110,7 @@ class Camera:
         if not camera_allowed(source, self._note):
             return False
         old = self.capture
+        self._failures = 0
         old.request_stop()  # stop reading now; the join (device close) happens off this thread
         self.source = source
         self.capture = self._new_capture(source)

@@ -57,6 +57,8 @@ class Conn:
     path: str
     game_id: str = ""
     heartbeats: int = 0
+    silent: bool = False
+    """Stop answering heartbeats (a half-dead link: open, but nothing comes back)."""
     authed: asyncio.Event = field(default_factory=asyncio.Event)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -104,7 +106,8 @@ class BilibiliDouble:
             self._ws_server.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._ws_server.wait_closed(), 3)
-        await self.http.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.http.stop(), 3)
 
     def config(self, **extra) -> dict:
         return {"app_id": self.app_id, "api_base": self.base, **extra}
@@ -256,7 +259,8 @@ class BilibiliDouble:
             async for msg in ws:
                 if isinstance(msg, bytes) and len(msg) >= 16 and HDR.unpack_from(msg)[3] == 2:
                     conn.heartbeats += 1
-                    await ws.send(packet(3, struct.pack(">I", 1234), 1))
+                    if not conn.silent:
+                        await ws.send(packet(3, struct.pack(">I", 1234), 1))
         except Exception:  # noqa: BLE001 — a dropped client is normal here
             pass
         finally:

@@ -230,19 +230,23 @@ class BilibiliProvider(Provider):
 
     # -- for the Platform settings dialog --------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        return {"received": self.received, "starts": self.starts, "connections": self.connections,
-                "auth_rejections": self.auth_rejections, "heartbeat_failures": self.heartbeat_failures,
-                "malformed": self.stats.malformed, "unknown_commands": sum(self.stats.unknown_cmds.values())}
+        # Keys the settings dialog already labels in both languages.
+        return {"events": self.received, "connections": self.connections, "refused": self.auth_rejections,
+                "unknown_types": sum(self.stats.unknown_cmds.values()) + self.stats.unknown_ops,
+                "errors": self.stats.malformed + self.heartbeat_failures}
 
     async def test_connection(self) -> str:
-        """Start a game and end it right away: proves keys, app_id and 身份码 together."""
-        api = self._make_api()
-        try:
-            game = await api.start(self._secrets()[2])
+        """Start a game and end it right away: proves keys, app_id and 身份码 together. While this
+        provider is live it only reports that (a second start would disturb the running game)."""
+        if self.game is not None and self.status.state is ConnState.LIVE:
+            return pick(f"live now in {self.game.anchor_name or self.game.room_id}'s room",
+                        f"正在 {self.game.anchor_name or self.game.room_id} 的直播间中")
+        key_id, secret, auth_code = self._secrets()
+        async with httpx.AsyncClient(timeout=self.request_timeout_s) as client:
+            api = OpenLiveApi(client, self.api_base, key_id, secret, self._app_id(), self.ctx.clock.now)
+            game = await api.start(auth_code)
             if game.game_id:
                 with contextlib.suppress(ApiError):
                     await api.end(game.game_id)
-        finally:
-            await self.close()
         name = game.anchor_name or str(game.room_id)
         return pick(f"connected to {name}'s room", f"已连接 {name} 的直播间")

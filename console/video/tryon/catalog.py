@@ -28,6 +28,9 @@ def load_renderers() -> dict[str, type[base.Renderer]]:
 class Catalog(shop.Catalog):
     @classmethod
     def load(cls, directory: Path | None = None, tryon_items=None) -> "Catalog":
-        items = tryon_items or {kind: [p.key for p in r.properties] for kind, r in load_renderers().items()}
-        loaded = shop.Catalog.load(directory, items)
+        renderers = load_renderers()
+        items = tryon_items or {kind: [p.key for p in r.properties] for kind, r in renderers.items()}
+        # The renderers' property types check colours and ranges at load (validate/catalog_schema).
+        specs = {kind: r.properties for kind, r in renderers.items()}
+        loaded = shop.Catalog.load(directory, items, specs)
         return cls(loaded.products, loaded.problems)
