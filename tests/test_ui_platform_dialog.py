@@ -106,6 +106,9 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) == "bridge" else Qt.Unchecked)
         dialog.connect_btn.click()
         await until(lambda: app.platforms.names == ["bridge"] and app.session_id != first_session)
+        await until(lambda: "session" in dialog.result.text(), why=dialog.result.text)
+        from console.config import load_settings
+        assert load_settings(cfg).platforms == ["bridge"]  # the next start uses the same platform
         provider = app.platforms.primary
         await asyncio.wait_for(provider.listening.wait(), 20)
         bar = window.statusBar()
