@@ -120,6 +120,11 @@ async def test_session_logs_exactly_what_was_sent_through_drops_garbage_and_rede
     notices = [a["detail"]["what"] for a in session_actions(db, room.session, [actions.PLATFORM_NOTICE])]
     db.close()
     assert notices == ["live_end", "chat_ended"]
+    room.store.close()
+    raw = b"".join(p.read_bytes() for p in room.path.parent.glob("s.db*"))
+    assert next(iter(double.expected)).encode() in raw  # the bytes read are the log's
+    for secret in (double.secret, double.auth_code, double.key_id, *(g["auth_body"] for g in double.games.values())):
+        assert secret.encode() not in raw, "no credential or session key in the log"
 
 
 async def test_refused_auth_starts_a_new_game(room, double):
@@ -268,3 +273,22 @@ async def test_testing_the_connection_while_live_leaves_the_running_game_alone(r
     finally:
         await stop(provider, task)
     assert double.ended == [c.game_id]
+
+
+async def test_a_silent_link_is_dropped_and_replaced(room, double):
+    provider, task = start(room, double, idle_timeout_s=1.0)
+    try:
+        c1 = await double.wait_live()
+        await double.send(c1, double.mixed(4))
+        c1.silent = True  # heartbeats go unanswered and nothing else arrives
+        c2 = await double.wait_live(after=double.conns.index(c1) + 1, timeout=30)
+        assert any(s.state is ConnState.RECONNECTING and "silent" in s.reason for s in room.statuses)
+        # From here on a generous idle limit, so a busy machine cannot drop the next link too.
+        provider.idle_timeout_s = 60.0
+        await double.drop(c2)
+        c3 = await double.wait_live(after=double.conns.index(c2) + 1, timeout=30)
+        await double.send(c3, double.mixed(4, 4))
+        await until(lambda: set(logged_ids(room)) == set(double.expected), what="events on the new link")
+        assert double.starts == 1
+    finally:
+        await stop(provider, task)

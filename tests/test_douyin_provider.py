@@ -188,10 +188,13 @@ async def test_signed_pushes_land_once_and_bad_requests_are_refused_with_reasons
                 assert await post(h, b.replace(b"903", b"904")) == 401
                 assert await post(*signed("live_comment", b"{not json")) == 200  # signed: answered, counted
                 assert (await client.get(s.url)).status_code == 405
+                big_h, big_b = signed("live_comment", b"[" + b" " * (2 << 20) + b"]")
+                assert await post(big_h, big_b) == 413  # over the body limit, before any parsing
             await s.wait_for(lambda: s.provider.counts()["events"] == len(sent) - 1)  # f2 is a level change
             counts = s.provider.counts()
             assert (counts["unsigned"], counts["bad_signature"], counts["stale"]) == (1, 2, 1)
             assert counts["duplicates"] == 5 + 30 and counts["bad_bodies"] == 1 and counts["skipped_items"] == 1
+            assert counts["other_rejected"] == 1
         stops = sorted(b["msg_type"] for name, b in api.calls if name == "stop")
         assert stops == started  # push tasks stopped when the session ended
     text = caplog.text

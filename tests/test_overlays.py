@@ -245,3 +245,19 @@ def test_every_element_lays_out_on_a_720p_frame(demo_frame):
         out = comp.process(demo_frame.copy(), 33 * i)
     assert len(comp.last_layout) == 6
     assert out.shape == demo_frame.shape and not np.array_equal(out, demo_frame)
+
+
+def test_a_product_name_no_font_can_draw_shows_no_boxes():
+    """Issue 12: characters the on-air font has no glyph for are left out, never drawn as tofu."""
+    import numpy as np
+
+    from console.video.overlays.elements import render_product
+    from console.video.overlays.fonts import shared_fonts
+    from console.video.overlays.style import Style
+
+    fonts = shared_fonts()
+    style = Style(1.0, "zh", fonts)
+    plain = render_product(ProductCardView("S", "丝绒口红", 99.0, "CNY", None), 400, style)
+    odd = render_product(ProductCardView("S", "丝绒口红ꙮ𓀀𐎀", 99.0, "CNY", None), 400, style)
+    assert fonts.drawable("丝绒口红ꙮ𓀀𐎀") == "丝绒口红"
+    assert (plain.w, plain.h) == (odd.w, odd.h) and np.array_equal(plain.premul, odd.premul)

@@ -53,7 +53,7 @@ def test_damaged_face_model_turns_tryon_off_with_a_clear_message(tmp_path, catal
         load_model("face_landmarker.task", "face", tmp_path)
     text = str(info.value)
     assert text.startswith("Face tracking is unavailable: the model file face_landmarker.task")
-    assert ("missing" in text) and "Try-on is off; everything else keeps working." in text
+    assert ("missing" in text) and "Items that need it are off; everything else keeps working." in text
     if damage != "missing":
         assert "checksum mismatch" in text
 

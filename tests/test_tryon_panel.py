@@ -89,7 +89,7 @@ def test_hotkeys_and_shade_cycling_and_split(qtbot):
 
 def test_panel_shows_the_tracking_error(qtbot):
     panel, controller, _ = _panel(qtbot)
-    message = "Face tracking is unavailable: the model file face_landmarker.task is missing. Try-on is off; everything else keeps working."
+    message = "Face tracking is unavailable: the model file face_landmarker.task is missing. Items that need it are off; everything else keeps working."
     controller.set_status(message)
     qtbot.waitUntil(lambda: panel.status.text() == message)
     assert not panel.status.isHidden()

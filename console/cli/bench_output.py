@@ -79,6 +79,8 @@ def _player(url: str, results, stop, ready) -> None:
                                                      "analyzeduration": "500000"}) as player:
             stream = player.streams.video[0]
             stream.codec_context.flags |= av.codec.context.Flags.low_delay
+            # Frame threading would hold (threads − 1) frames back: a live player decodes at once.
+            stream.codec_context.thread_type = "SLICE"
             for frame in player.decode(stream):
                 t = time.monotonic()
                 plane = frame.planes[0]

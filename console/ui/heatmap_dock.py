@@ -99,7 +99,7 @@ class HeatmapPanel(QWidget):
         self.inter_box.addItem(self.inter_curve)
         self.peaks = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#e5534b"), symbol="t")
         self.inter_box.addItem(self.peaks)
-        self._mark_lines: list[pg.InfiniteLine] = []
+        self._mark_lines: dict[tuple[float, str], pg.InfiniteLine] = {}
 
         # Heatmap.
         self.map = pg.PlotWidget(axisItems={"bottom": _TimeAxis(self._column_ts)})
@@ -124,7 +124,7 @@ class HeatmapPanel(QWidget):
         layout.addWidget(self.map, 1)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)  # the issue asks for at least once a second
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         self._timer.start()
 
     @property
@@ -137,6 +137,15 @@ class HeatmapPanel(QWidget):
         return self.grid.column_start(0) + x * self.grid.bucket_s
 
     # -- drawing -------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        # A dock behind another tab (or closed) costs nothing: it catches up when shown.
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
+        super().showEvent(event)
+        self.refresh()
+
     def refresh(self) -> None:
         with self.insight.lock:
             grid = self.insight.heatmap.grid(self.bucket_s, COLUMNS, normalise=self.norm.currentData())
@@ -161,14 +170,15 @@ class HeatmapPanel(QWidget):
         peak_x = [times[i] for i in range(len(per_min)) if is_peak(per_min[: i + 1], min_points=36)]
         peak_y = [inter[times.index(x)] for x in peak_x]
         self.peaks.setData(peak_x, peak_y)
-        for line in self._mark_lines:
-            self.strip.removeItem(line)
-        self._mark_lines = []
-        for ts, _name, label in marks[-30:]:
+        # Marks change rarely: add the new ones, drop those that left the window, keep the rest.
+        wanted = {(ts, label) for ts, _name, label in marks[-30:]}
+        for key in [k for k in self._mark_lines if k not in wanted]:
+            self.strip.removeItem(self._mark_lines.pop(key))
+        for ts, label in wanted - self._mark_lines.keys():
             line = pg.InfiniteLine(ts, angle=90, pen=pg.mkPen("#5fd38d", style=Qt.DashLine),
                                    label=label[:16], labelOpts={"position": 0.9, "color": "#5fd38d"})
             self.strip.addItem(line)
-            self._mark_lines.append(line)
+            self._mark_lines[(ts, label)] = line
 
     # -- hover / click ---------------------------------------------------------------------------
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:

@@ -33,8 +33,9 @@ def build_comments(window: Any, app: Any) -> tuple[CommentsModel, CommentsPanel]
     panel = CommentsPanel(model, actions, reader)
     model.badges = panel.delegate.badges = PlatformBadges(app)  # [B站]/[抖音] when multistreaming
 
-    def switched(runner) -> None:  # a mid-show platform switch: actions go to the new providers
+    def switched(runner) -> None:  # a mid-show platform switch: a new session, new providers
         actions.platforms, actions.provider = runner, runner.primary
+        reader.session_id = app.session_id  # "search the whole session" means the new one
         panel.delegate.invalidate()
     app.platforms_changed.connect(lambda runner: to_gui(switched, runner))
     return model, panel

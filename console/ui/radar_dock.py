@@ -44,8 +44,17 @@ class RadarPanel(QWidget):
         layout.addWidget(self.status)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         self._timer.start()
+
+    def _tick(self) -> None:
+        # A dock behind another tab (or closed) costs nothing: it catches up when shown.
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
+        super().showEvent(event)
+        self.refresh()
 
     def refresh(self) -> None:
         suggestions = self.insight.radar()

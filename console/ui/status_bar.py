@@ -20,7 +20,7 @@ class ConsoleStatusBar(QStatusBar):
         self._started = time.monotonic()
         self.platform = QLabel()
         self._show_platform()
-        app.platforms_changed.connect(lambda runner: to_gui(self._show_platform))
+        app.platforms_changed.connect(lambda runner: to_gui(self._new_session))
         self.connection = PlatformStatusLabel(app)
         self.fps = QLabel()
         self.events = QLabel()
@@ -39,6 +39,10 @@ class ConsoleStatusBar(QStatusBar):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         self.refresh()
+
+    def _new_session(self) -> None:
+        self._started = time.monotonic()  # the clock shows this session's time
+        self._show_platform()
 
     def _show_platform(self) -> None:
         provider = self._app.provider

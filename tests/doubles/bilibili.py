@@ -57,6 +57,8 @@ class Conn:
     path: str
     game_id: str = ""
     heartbeats: int = 0
+    silent: bool = False
+    """Stop answering heartbeats (a half-dead link: open, but nothing comes back)."""
     authed: asyncio.Event = field(default_factory=asyncio.Event)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -257,7 +259,8 @@ class BilibiliDouble:
             async for msg in ws:
                 if isinstance(msg, bytes) and len(msg) >= 16 and HDR.unpack_from(msg)[3] == 2:
                     conn.heartbeats += 1
-                    await ws.send(packet(3, struct.pack(">I", 1234), 1))
+                    if not conn.silent:
+                        await ws.send(packet(3, struct.pack(">I", 1234), 1))
         except Exception:  # noqa: BLE001 — a dropped client is normal here
             pass
         finally:

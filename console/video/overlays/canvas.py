@@ -104,6 +104,7 @@ class Canvas:
         self.image.alpha_composite(layer, (x, y))
 
     def text(self, x: float, y: float, text: str, font: Font, color: RGBA, anchor: str = "la") -> None:
+        text = self.fonts.drawable(text) if text else text
         if text:
             self.draw.text((x, y), text, font=font, fill=color, anchor=anchor)
 

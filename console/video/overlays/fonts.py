@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import unicodedata
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -106,6 +107,31 @@ class FontBook:
         if path is None:
             return ImageFont.load_default(size)
         return ImageFont.truetype(path, size, index=self._index.get(path, 0))
+
+
+    def drawable(self, text: str) -> str:
+        """`text` without the characters this font has no glyph for (they would draw as boxes
+        on the program video): a product name no font can draw shows what it can, never tofu."""
+        if not text or text.isascii():
+            return text
+        font = self.get(24)
+        return "".join(ch for ch in text if ch.isspace() or _has_glyph(font, ch))
+
+
+_MISSING = "\U0010FFFD"
+"""A private-use code point no font draws: what this font's "missing glyph" box looks like."""
+
+
+@lru_cache(maxsize=8192)
+def _has_glyph(font, ch: str) -> bool:
+    try:
+        mask = font.getmask(ch)
+        box = font.getmask(_MISSING)
+    except (OSError, ValueError):
+        return True
+    if mask.size == (0, 0) or mask.getbbox() is None:
+        return unicodedata.category(ch).startswith(("Z", "M", "C"))  # blank on purpose, or not
+    return not (mask.size == box.size and bytes(mask) == bytes(box))
 
 
 _shared: FontBook | None = None

@@ -57,6 +57,7 @@ class TryOnController:
         """After any change, on the thread that made it (a panel hands itself to the GUI thread)."""
         self._ids = itertools.count(1)
         self._prefix = f"tryon-{secrets.token_hex(3)}"
+        self._not_drawn: frozenset[str] = frozenset()
         self._subscription = hub.subscribe(self._on_actions, name="tryon", kinds=("action",)) if hub else None
 
     # ---- reading -------------------------------------------------------------------------
@@ -172,6 +173,18 @@ class TryOnController:
             self._split = None if x is None else min(max(float(x), 0.0), 1.0)
         self._changed()
 
+    def set_not_drawn(self, skus: list[str], reason: str) -> None:
+        """Set by the processor: worn items it cannot draw (their tracker's model is broken).
+        The log's on-air record then lists only what the video really shows."""
+        with self._lock:
+            self._not_drawn = frozenset(skus)
+            drawn = [s for s in self._worn if s not in self._not_drawn]
+        if self.hub is not None:
+            self.hub.publish(Action(platform="console", msg_id=f"{self._prefix}-{next(self._ids)}", ts=time.time(),
+                                    name=actions.TRYON_ON_AIR, source=ActionSource.SYSTEM,
+                                    detail={"skus": drawn, "not_drawn": sorted(skus), "reason": reason}))
+        self._notify()
+
     def set_status(self, text: str) -> None:
         """Set by the processor: the reason try-on is off ("" when all is well)."""
         if text == self._status:
@@ -203,7 +216,7 @@ class TryOnController:
                 WornItem(sku, self.catalog.get(sku).item, self._effective(sku, st)) for sku, st in self._worn.items()
             )
             self._snapshot = Snapshot(self._version, items, self._split)
-            skus = list(self._worn)
+            skus = [s for s in self._worn if s not in self._not_drawn]
         if on_air_changed and self.hub is not None:
             self.hub.publish(
                 Action(

@@ -50,7 +50,7 @@ def provenance_sums(path: Path | None = None) -> dict[str, str]:
 def _unavailable(tracker: str, filename: str, why: str) -> ModelError:
     return ModelError(
         f"{purpose(tracker)} is unavailable: the model file {filename} {why}. "
-        "Try-on is off; everything else keeps working."
+        "Items that need it are off; everything else keeps working."
     )
 
 

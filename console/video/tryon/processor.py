@@ -83,6 +83,9 @@ class TryOnProcessor:
         self.frames = 0
         self._face_counts = (0, 0)
         self._failed: set[str] = set()
+        self._broken: dict[str, str] = {}
+        """Tracker name -> why its model is unusable; items that need it are not drawn."""
+        self._not_drawn: frozenset[str] = frozenset()
 
     # ---- renderers -----------------------------------------------------------------------
     def _sync(self, snap: Snapshot) -> None:
@@ -115,11 +118,31 @@ class TryOnProcessor:
             tracker = self._trackers[spec.name] = spec.create(self.models_dir, {"skip_still": self.skip_still})
         return tracker
 
-    def _fail(self, error: ModelError) -> None:
+    def _break(self, spec: TrackerSpec, error: ModelError) -> None:
+        """One tracker's model is unusable: only the items that need it go off (a damaged face
+        model must not take the rings and watches with it); the others keep being drawn."""
+        self._broken[spec.name] = str(error)
         self.error = str(error)
-        log.error("try-on off: %s", self.error)
+        log.error("try-on: %s is off: %s", spec.name, error)
         self.controller.set_status(self.error)
-        self.close()
+        tracker = self._trackers.pop(spec.name, None)
+        if tracker is not None:
+            try:
+                tracker.close()
+            except Exception:  # noqa: BLE001 — it is broken already
+                log.exception("closing the broken %s tracker failed", spec.name)
+
+    def _blocked(self, kind: str) -> bool:
+        cls = RENDERERS.get(kind)
+        return cls is None or bool(set(cls.needs) & set(self._broken))
+
+    def _report_not_drawn(self, snap: Snapshot) -> None:
+        """Tell the controller which worn items cannot be drawn, so the log never says a product
+        is on air while the video does not show it."""
+        not_drawn = frozenset(w.sku for w in snap.items if self._blocked(w.item))
+        if not_drawn != self._not_drawn:
+            self._not_drawn = not_drawn
+            self.controller.set_not_drawn(sorted(not_drawn), self.error)
 
     def _time(self, timings: dict[str, float], stage: str, t0: float) -> float:
         now = time.perf_counter()
@@ -138,7 +161,9 @@ class TryOnProcessor:
         """Run the trackers the worn items need on this (untouched) camera frame."""
         self.frames += 1
         snap = self.controller.snapshot()
-        if self.error or not snap.items:
+        if self._broken:
+            self._report_not_drawn(snap)
+        if not snap.items:
             return Tracked(snap, None)
         # From the renderer classes, not instances: the render thread owns the instances.
         needs = set().union(*(RENDERERS[w.item].needs for w in snap.items if w.item in RENDERERS))
@@ -148,21 +173,25 @@ class TryOnProcessor:
         tracking = Tracking(scene_luma=scene_luma(image))
         t = self._time(timings, "scene_luma", t)
         frame = Frame(image, ts_ms, tracking)
-        try:
-            order = run_order(needs)
-            if any(spec.rgb for spec in order):  # the one colour conversion, timed on its own
-                frame.rgb()
-                t = self._time(timings, "convert_rgb", t)
-            for spec in order:
+        order = run_order(needs)
+        if any(spec.rgb for spec in order):  # the one colour conversion, timed on its own
+            frame.rgb()
+            t = self._time(timings, "convert_rgb", t)
+        for spec in order:
+            if spec.name in self._broken or any(dep in self._broken for dep in spec.after):
+                self._broken.setdefault(spec.name, next((self._broken[d] for d in spec.after if d in self._broken), ""))
+                continue
+            try:
                 result = spec.update(self._tracker(spec), frame)
-                if hasattr(tracking, spec.output):
-                    setattr(tracking, spec.output, result)
-                else:
-                    tracking.extra[spec.output] = result
-                t = self._time(timings, f"inference.{spec.name}", t)
-        except ModelError as exc:
-            self._fail(exc)
-            return Tracked(snap, None)
+            except ModelError as exc:
+                self._break(spec, exc)
+                self._report_not_drawn(snap)
+                continue
+            if hasattr(tracking, spec.output):
+                setattr(tracking, spec.output, result)
+            else:
+                tracking.extra[spec.output] = result
+            t = self._time(timings, f"inference.{spec.name}", t)
         self._time(timings, "track_total", t_start)
         return Tracked(snap, tracking, timings)
 
@@ -171,7 +200,7 @@ class TryOnProcessor:
         self._sync(tracked.snapshot)
         timings = tracked.timings
         self.last_timings = timings
-        if self.error or tracked.tracking is None or not self._renderers:
+        if tracked.tracking is None or not self._renderers:
             return image
         if not self._warm:  # OpenCV builds its Lab tables on first use (~90 ms): not mid-show
             to_lab(np.zeros((2, 2, 3), np.uint8))
@@ -182,6 +211,8 @@ class TryOnProcessor:
         split_x = None if split is None else int(round(split * image.shape[1]))
         before = image[:, :split_x].copy() if split_x else None
         for sku, renderer in self._renderers:
+            if self._broken and self._blocked(renderer.kind):
+                continue  # its tracker's model is broken: not drawn (and not logged as on air)
             try:
                 renderer.render(image, tracking)
             except Exception:  # noqa: BLE001 — one broken item must not take the show down

@@ -69,7 +69,7 @@ def create(tracker: str, models_dir: Path | None = None, *, model_file: str | No
     except Exception as exc:  # noqa: BLE001 — MediaPipe raises RuntimeError/ValueError on bad bundles
         raise ModelError(
             f"{spec.purpose[0]} is unavailable: the model file {filename} is damaged "
-            f"(MediaPipe rejected it: {type(exc).__name__}). Try-on is off; everything else keeps working."
+            f"(MediaPipe rejected it: {type(exc).__name__}). Items that need it are off; everything else keeps working."
         ) from exc
     _live.add(task)
     return task
