@@ -96,6 +96,7 @@ async def test_twitch_native_poll_open_tally_close(room, doubles):
     assert ix.close_poll().ok
     await until(lambda: tw.polls[poll["id"]]["status"] == "TERMINATED", what="poll ended on Twitch")
     await until(lambda: overlay_votes(ix) == [8, 3, 12], what="final tally")
+    await until(lambda: records[-1]["state"] == "closed", what="the end's answer")  # a read may come first
     assert [r["state"] for r in records] == ["open", "closed"] and records[-1]["tally"] == [8, 3, 12]
     await stop(tasks)
 
@@ -224,5 +225,6 @@ async def test_a_poll_opened_before_the_platform_is_connected_waits_for_it(room,
     await asyncio.sleep(0)
     task = asyncio.create_task(provider.run(room.hub))
     await until(lambda: len(tw.polls) == 1, what="native poll once connected")
+    await until(lambda: records, what="the console has Twitch's answer")  # the double stores it first
     assert records[0]["state"] == "open"
     await stop([task])
