@@ -62,7 +62,7 @@ PY_EXCLUDES: tuple[str, ...] = (
 METADATA_DISTS: tuple[str, ...] = (
     "PySide6-Essentials", "opencv-contrib-python", "mediapipe", "numpy", "pillow",
     "qasync", "httpx", "websockets", "sqlite-utils", "platformdirs", "keyring", "absl-py",
-    "flatbuffers", "aiohttp", "tomlkit", "rapidfuzz", "pyahocorasick", "pyqtgraph", "live-console",
+    "flatbuffers", "aiohttp", "tomlkit", "rapidfuzz", "pyahocorasick", "pyqtgraph", "pyvirtualcam", "live-console",
 )
 
 # Qt plugins: PyInstaller's Qt hooks collect whole plugin folders; keep only what the app uses.

@@ -120,6 +120,11 @@ async def test_session_logs_exactly_what_was_sent_through_drops_garbage_and_rede
     notices = [a["detail"]["what"] for a in session_actions(db, room.session, [actions.PLATFORM_NOTICE])]
     db.close()
     assert notices == ["live_end", "chat_ended"]
+    room.store.close()
+    raw = b"".join(p.read_bytes() for p in room.path.parent.glob("s.db*"))
+    assert next(iter(double.expected)).encode() in raw  # the bytes read are the log's
+    for secret in (double.secret, double.auth_code, double.key_id, *(g["auth_body"] for g in double.games.values())):
+        assert secret.encode() not in raw, "no credential or session key in the log"
 
 
 async def test_refused_auth_starts_a_new_game(room, double):

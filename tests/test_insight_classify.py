@@ -1,15 +1,16 @@
 """Intent/sentiment classifier: precision and recall per label on hand-written comment sets.
 
-Three files in resources/insight/ (all written for this project, zh + en, slang, emoji, typos):
-- comments_eval.tsv (≥ 400) and comments_heldout.tsv were used to tune the rules. Their floors
-  are a regression guard: 0.95 precision and recall per label, so a rule change that breaks
-  cases we know work fails here.
-- comments_fresh.tsv was written last and never used to change a rule: it is the honest
-  estimate on unseen comments. It is small (≤ 30 per label), so its floors are on the totals:
+Four files in resources/insight/ (all written for this project, zh + en, slang, emoji, typos):
+- comments_eval.tsv (≥ 400), comments_heldout.tsv and comments_fresh.tsv were each used to tune
+  the rules (in that order; each was written before it was used). Their floors are a regression
+  guard: 0.90 precision and recall per label on the two larger sets, 0.90 micro on the small one,
+  so a rule change that breaks cases we know work fails here.
+- comments_fresh2.tsv was written last and never used to change a rule: it is the honest
+  estimate on unseen comments. It is small (≤ 25 per label), so its floors are on the totals:
   micro precision ≥ 0.90 — a wrong comment surfaced costs the host attention mid-show, so
   precision is what a rules classifier must keep — question recall ≥ 0.85 (questions are what
-  the panel surfaces first) and micro recall ≥ 0.55 (measured 0.65: complaints and praise phrased
-  in new words are the known gap; see the printed table).
+  the panel surfaces first) and micro recall ≥ 0.65 (measured 0.77: complaints and colour talk
+  phrased in new words are the known gap; see the printed table).
 """
 
 from __future__ import annotations
@@ -90,12 +91,18 @@ def test_tuned_sets_meet_floors(name):
     assert sent_acc >= 0.95, text
 
 
-def test_fresh_set_meets_floors():
+def test_small_tuned_set_meets_floors():
     table, micro_p, micro_r, sent_acc = score(load("comments_fresh.tsv"))
     text = report("comments_fresh.tsv", table, micro_p, micro_r, sent_acc)
+    assert micro_p >= 0.90 and micro_r >= 0.90, text
+
+
+def test_untouched_set_meets_floors():
+    table, micro_p, micro_r, sent_acc = score(load("comments_fresh2.tsv"))
+    text = report("comments_fresh2.tsv", table, micro_p, micro_r, sent_acc)
     assert micro_p >= 0.90, text
     assert table["question"][1] >= 0.85, text
-    assert micro_r >= 0.55, text
+    assert micro_r >= 0.65, text
 
 
 def test_why_names_the_text_that_fired():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 
 import keyring
 import keyring.backend
@@ -48,12 +47,6 @@ def memory_keyring(monkeypatch):
     keyring.set_keyring(previous)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def until(predicate, timeout=20.0, why=lambda: ""):
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
@@ -75,7 +68,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
     qtbot.addWidget(window)
     window.show()
     first_session = app.session_id
-    port = free_port()
+    port = 0  # any free port: the one bound is read back from the provider (no race)
     loop = qasync.QEventLoop(QApplication.instance())
     asyncio.set_event_loop(loop)
     stop = asyncio.Event()
@@ -113,13 +106,17 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) == "bridge" else Qt.Unchecked)
         dialog.connect_btn.click()
         await until(lambda: app.platforms.names == ["bridge"] and app.session_id != first_session)
+        await until(lambda: "session" in dialog.result.text(), why=dialog.result.text)
+        from console.config import load_settings
+        assert load_settings(cfg).platforms == ["bridge"]  # the next start uses the same platform
         provider = app.platforms.primary
         await asyncio.wait_for(provider.listening.wait(), 20)
         bar = window.statusBar()
         await until(lambda: "waiting for a collector" in bar.connection.text())
         assert "DEMO" not in window.windowTitle()
 
-        async with websockets.connect(f"ws://127.0.0.1:{port}/bridge?token=tok-123") as ws:
+        bound = provider.server.bound_port
+        async with websockets.connect(f"ws://127.0.0.1:{bound}/bridge?token=tok-123") as ws:
             await ws.recv()
             for i in range(3):
                 await ws.send(json.dumps({"v": 1, "type": "comment", "id": f"b{i}", "ts": 1.0,

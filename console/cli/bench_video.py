@@ -249,7 +249,7 @@ def _figures(args, runs, cpu, motion, capture_ms, skus, moving_name, size, rss_s
         if run.latency_ms:
             out["latency_ms_at_30fps"] = {"p50": round(percentile(run.latency_ms, 50), 2),
                                           "p99": round(percentile(run.latency_ms, 99), 2),
-                                          "frames": len(run.latency_ms)}
+                                          "frames": len(run.latency_ms), "dropped": run.paced_dropped}
         return out
 
     bare = {name: {**r[name].figures(), "cores_used": round(cpu[name] / r[name].seconds, 2),

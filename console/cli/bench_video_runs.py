@@ -98,6 +98,8 @@ class PipelineRun:
         self.frames = 0
         self.seconds = 0.0
         self.latency_ms: list[float] = []
+        self.paced_dropped = 0
+        """Paced frames the capture slot dropped (the pipeline was still busy: a loaded machine)."""
         self.worker_ms: list[float] = []
         self.pipeline.start()
 
@@ -137,6 +139,7 @@ class PipelineRun:
         self._last_index = self._index + len(order)
         # Media time continues where it was (a jump would look like a lost face to the tracker).
         self._offset = self._media_t + FRAME_S - time.monotonic()
+        dropped_before = self.capture.dropped
         next_at = time.monotonic()
         for k in order:
             time.sleep(max(0.0, next_at - time.monotonic()))
@@ -145,6 +148,7 @@ class PipelineRun:
             next_at += FRAME_S
         if not self._done.wait(timeout=60):
             raise RuntimeError("the video pipeline stopped producing frames")
+        self.paced_dropped += self.capture.dropped - dropped_before
 
     @property
     def fps(self) -> float:

@@ -3,7 +3,7 @@
 Many hosts compose the final picture in OBS (the console's program window or virtual camera as
 one source among others). With the link on, an `obs_scene` / `obs_source` cue (or the host)
 records an `obs.scene` / `obs.source` action; this output hears it on the session hub and sends
-it to OBS over obs-websocket v5 (`obsws-python`), on its own thread — the hub handler only
+it to OBS over obs-websocket v5 (console/output/obs_protocol.py), on its own thread — the hub handler only
 queues. OBS's answer is logged as `obs.result` and, when it is a refusal or the link is down,
 told to the host in their words. A dropped connection is reopened on the next request.
 
@@ -21,11 +21,10 @@ from typing import Any, Callable
 from console.core import actions
 from console.i18n import pick
 
+from .obs_protocol import ObsAuthError, ObsClient, ObsRequestError
 from .registry import OutputContext, OutputStatus, OutputUnavailable, register
 
 log = logging.getLogger(__name__)
-# obsws-python logs the password at INFO and full tracebacks on refusals; we say it in our words.
-logging.getLogger("obsws_python").setLevel(logging.CRITICAL)
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 4455
 HOW_TO_ENABLE = (
@@ -39,57 +38,22 @@ class ObsUnavailable(OutputUnavailable):
     """OBS cannot be reached or refused us; the message says what to do."""
 
 
-class _Client:
-    """obsws-python's socket and handshake, with requests answered as plain dicts; the socket is
-    closed whatever happens in the handshake (obsws-python's ReqClient leaves it open)."""
-
-    def __init__(self, host: str, port: int, password: str, timeout_s: float) -> None:
-        from obsws_python.baseclient import ObsClient
-
-        self._base = ObsClient(host=host, port=port, password=password, timeout=timeout_s)
-        try:
-            self._base.authenticate()
-        except BaseException:
-            self.disconnect()
-            raise
-
-    def send(self, request: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        from obsws_python.error import OBSSDKRequestError
-
-        response = self._base.req(request, data)
-        status = response["requestStatus"]
-        if not status["result"]:
-            raise OBSSDKRequestError(response["requestType"], status["code"], status.get("comment"))
-        return response.get("responseData") or {}
-
-    def disconnect(self) -> None:
-        self._base.ws.close()
-
-
-def _connect(host: str, port: int, password: str, timeout_s: float) -> Any:
+def _connect(host: str, port: int, password: str, timeout_s: float) -> ObsClient:
     """An identified obs-websocket v5 client, or ObsUnavailable in the host's words."""
-    try:
-        from obsws_python.error import OBSSDKError, OBSSDKTimeoutError
-    except ImportError as exc:
-        raise ObsUnavailable(pick(f"The OBS link component (obsws-python) is missing ({exc}); reinstall Live Console.",
-                                  f"缺少 OBS 联动组件（obsws-python）（{exc}）；请重新安装 Live Console。")) from exc
     where = f"{host}:{port}"
     try:
-        return _Client(host, port, password, timeout_s)
-    except (ConnectionRefusedError, TimeoutError, OSError) as exc:
-        raise ObsUnavailable(pick(f"OBS is not answering at {where} ({exc}). Is OBS running? {HOW_TO_ENABLE[0]}",
-                                  f"{where} 上的 OBS 没有响应（{exc}）。OBS 是否已运行？{HOW_TO_ENABLE[1]}")) from exc
-    except OBSSDKTimeoutError as exc:
-        raise ObsUnavailable(pick(f"OBS at {where} did not answer in time ({exc}).",
-                                  f"{where} 上的 OBS 未及时响应（{exc}）。")) from exc
-    except OBSSDKError as exc:
-        if "no password" in str(exc):
+        return ObsClient(host, port, password, timeout_s)
+    except ObsAuthError as exc:
+        if not password:
             raise ObsUnavailable(pick(
                 "OBS asks for a password: store it in the keyring as obs:password (or LIVE_CONSOLE_OBS_PASSWORD).",
                 "OBS 需要密码：请将其存入系统钥匙串 obs:password（或设置 LIVE_CONSOLE_OBS_PASSWORD）。")) from exc
         raise ObsUnavailable(pick(f"OBS refused the connection at {where}: wrong password? ({exc})",
                                   f"{where} 上的 OBS 拒绝连接：密码错误？（{exc}）")) from exc
-    except Exception as exc:  # noqa: BLE001 — closed socket mid-handshake, garbage frames …
+    except (OSError, TimeoutError) as exc:
+        raise ObsUnavailable(pick(f"OBS is not answering at {where} ({exc}). Is OBS running? {HOW_TO_ENABLE[0]}",
+                                  f"{where} 上的 OBS 没有响应（{exc}）。OBS 是否已运行？{HOW_TO_ENABLE[1]}")) from exc
+    except Exception as exc:  # noqa: BLE001 — closed mid-handshake, garbage frames, HTTP instead of WS …
         raise ObsUnavailable(pick(f"OBS at {where} did not complete the handshake ({type(exc).__name__}: {exc}).",
                                   f"{where} 上的 OBS 未完成握手（{type(exc).__name__}：{exc}）。")) from exc
 
@@ -236,8 +200,4 @@ class ObsLink:
 
 def _is_refusal(exc: BaseException) -> bool:
     """OBS answered, and said no (unknown scene/source …): reconnecting would not help."""
-    try:
-        from obsws_python.error import OBSSDKRequestError
-    except ImportError:
-        return False
-    return isinstance(exc, OBSSDKRequestError)
+    return isinstance(exc, ObsRequestError)

@@ -52,6 +52,8 @@ LIBRARIES: tuple[Library, ...] = (
     Library("RapidFuzz", "rapidfuzz", "rapidfuzz", "MIT"),
     Library("pyahocorasick", "pyahocorasick", "ahocorasick", "BSD-3-Clause"),
     Library("PyQtGraph", "pyqtgraph", "pyqtgraph", "MIT"),
+    Library("pyvirtualcam", "pyvirtualcam", "pyvirtualcam", "GPL-2.0",
+            "The virtual camera output. Copyleft: shipping it in a closed-source installer needs a licence decision."),
     Library("SQLite", "", "sqlite3", "Public domain"),
     Library("platformdirs", "platformdirs", "platformdirs", "MIT"),
     Library("keyring", "keyring", "keyring", "MIT"),

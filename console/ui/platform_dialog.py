@@ -283,9 +283,15 @@ class PlatformDialog(QDialog):
             self._say(pick("Already connected to these platforms.", "已连接这些平台。"))
             return
         self._say(pick(f"Connecting {', '.join(names)} — a new session starts…", f"正在连接 {'、'.join(names)}——开始新场次…"))
-        self._spawn(self.app.switch_platforms(names),
-                    lambda sid: self._say(pick(f"Connected; session {sid} started.", f"已连接；第 {sid} 场开始。")),
-                    lambda exc: self._say(str(exc), error=True))
+        def connected(sid: int) -> None:
+            try:  # the next start uses the same platforms
+                save_settings(self.app.config_path, "platform", {}, use=names)
+            except (OSError, ValueError) as exc:
+                self._say(pick(f"Connected (session {sid}), but the choice was not saved: {exc}",
+                               f"已连接（第 {sid} 场），但选择未能保存：{exc}"), error=True)
+                return
+            self._say(pick(f"Connected; session {sid} started.", f"已连接；第 {sid} 场开始。"))
+        self._spawn(self.app.switch_platforms(names), connected, lambda exc: self._say(str(exc), error=True))
 
     def disconnect(self) -> None:
         self._spawn(self.app.disconnect_platforms(), lambda _: self._say(pick("Disconnected.", "已断开。")),

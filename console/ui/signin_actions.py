@@ -50,9 +50,6 @@ class SignInActions:
     @staticmethod
     def supports(platform: str) -> bool:
         return platform in NAMES
-        # A mid-show switch (Platform settings) brings a new runner: listen to its statuses too.
-        app.platforms_changed.connect(
-            lambda runner: runner.status_changed.connect(lambda status: to_gui(self._on_status, status)))
 
     def _section(self, platform: str) -> dict:
         return dict(self.app.settings.sections.get(platform, {}))
