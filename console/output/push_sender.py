@@ -138,7 +138,9 @@ class Sender:
             was_live = False
             container = None
             try:
-                container = av.open(self.dest.url, "w", format=self.dest.muxer,
+                # flush_packets: each packet leaves at once instead of waiting for FFmpeg's 32 KB
+                # I/O buffer to fill (~200 ms of video at streaming bitrates).
+                container = av.open(self.dest.url, "w", format=self.dest.muxer, options={"flush_packets": "1"},
                                     timeout=(self.connect_timeout_s, self.connect_timeout_s))
                 video = container.add_stream_from_template(self.encoder.video_stream)
                 audio = container.add_stream_from_template(self.encoder.audio_stream)
