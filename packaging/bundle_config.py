@@ -30,8 +30,10 @@ QT_EXCLUDES: tuple[str, ...] = tuple(
     for name in (
         # Essentials modules the app does not use
         "QtQml", "QtQmlFeatures", "QtQuick", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets",
-        "QtDesigner", "QtHelp", "QtUiTools", "QtSql", "QtTest", "QtXml", "QtPrintSupport",
-        "QtOpenGL", "QtOpenGLWidgets", "QtConcurrent", "QtLabsStyleKit", "QtNetwork", "QtDBus",
+        "QtDesigner", "QtHelp", "QtUiTools", "QtSql", "QtXml", "QtPrintSupport",
+        # QtTest, QtOpenGL and QtOpenGLWidgets stay: pyqtgraph (the insight docks' plots) imports
+        # them at import time (pyqtgraph/Qt/OpenGLHelpers.py); excluding them broke the frozen window.
+        "QtConcurrent", "QtLabsStyleKit", "QtNetwork", "QtDBus",
         # Addons (not installed by PySide6-Essentials; excluded in case they are)
         "QtWebEngineCore", "QtWebEngineWidgets", "QtWebEngineQuick", "QtWebChannel", "QtWebView",
         "QtWebSockets", "QtHttpServer", "Qt3DCore", "Qt3DRender", "Qt3DInput", "Qt3DLogic",
