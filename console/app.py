@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from console import __version__
-from console.config import Settings, default_config_path, load_settings
+from console.config import Settings, default_config_path, load_settings, save_settings
 from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
@@ -260,6 +260,27 @@ class ConsoleApp:
         self.hub.publish(Action(
             platform=self.provider.platform, msg_id=f"{name}-{self.clock.monotonic():.6f}", ts=self.clock.now(),
             name=name, source=ActionSource.SYSTEM, detail=detail))
+
+    # -- the host's view choices, kept for the next start ------------------------------------------
+    def set_overlay_language(self, lang: str) -> None:
+        """The audience's language for the overlays, now and at the next start (`[ui] overlay_lang`)."""
+        self.overlays.set_language(lang)
+        self.settings.overlay_lang = self.overlays.language
+        self._remember("ui", {"overlay_lang": self.overlays.language})
+
+    def set_aspect(self, aspect: str) -> None:
+        """The program's output aspect, now and at the next start (`[ui] aspect`)."""
+        self.overlays.set_aspect(aspect)
+        self.settings.aspect = self.overlays.aspect
+        self._remember("ui", {"aspect": self.overlays.aspect})
+
+    def _remember(self, section: str, values: dict) -> None:
+        # A settings file that cannot be written costs the choice at restart, never the show.
+        try:
+            save_settings(self.config_path, section, values)
+        except (OSError, ValueError) as exc:
+            self._note(pick(f"The setting is used now but could not be saved to {self.config_path}: {exc}",
+                            f"设置已生效，但无法保存到 {self.config_path}：{exc}"))
 
     # -- going live (console/output/push.py) ----------------------------------------------------
     def go_live(self, urls: list[str] | None = None) -> bool:

@@ -79,7 +79,8 @@ def load_settings(path: Path | None) -> Settings:
 
 def save_settings(path: Path | None, section: str, values: dict, *, use: list[str] | None = None) -> Path:
     """Write `[section]` keys (and optionally `[platform] use`) into the settings file, keeping
-    everything else in it — other sections, comments, order (tomlkit). Empty values remove the key.
+    everything else in it — other sections, comments, order (tomlkit). Empty values remove the key;
+    a list of tables becomes `[[section.key]]` entries.
     Secrets never come here: credentials go to the OS keyring (console/providers/credentials.py)."""
     import tomlkit
 
@@ -90,7 +91,7 @@ def save_settings(path: Path | None, section: str, values: dict, *, use: list[st
         table = tomlkit.table()
         doc[section] = table
     for key, value in values.items():
-        if value is None or value == "":
+        if value is None or value == "" or value == []:
             table.pop(key, None)
         else:
             table[key] = value
