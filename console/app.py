@@ -32,6 +32,7 @@ from console.output.manager import OutputManager
 from console.output.registry import OutputContext
 from console.providers.announce import LotteryAnnouncer
 from console.providers.native_poll import NativePollBackend
+from console.providers.native_prediction import PlatformPredictions
 from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
 from console.store import queries
@@ -129,9 +130,14 @@ class ConsoleApp:
         self.poll_backend: NativePollBackend | None = NativePollBackend(
             self.platforms.providers, record=self._log_native_poll,
             on_change=lambda: self.interactions.changed.emit())
+        # Twitch channel-points predictions (refused with the reason on other platforms).
+        self.prediction_backend = PlatformPredictions(
+            self.platforms.providers, record=self._log_prediction,
+            on_change=lambda: self.interactions.changed.emit())
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
-                                         poll_backend=self.poll_backend)
+                                         poll_backend=self.poll_backend,
+                                         prediction_backend=self.prediction_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         # Where the platform lets us post: the lottery proofs go to chat as well as on the video.
         self.hub.subscribe(LotteryAnnouncer(lambda: self.platforms.providers), name="lottery-chat", kinds=["action"])
@@ -189,6 +195,20 @@ class ConsoleApp:
         if detail.get("state") == "failed" and detail.get("message"):
             self._note(pick(f"{detail['platform']} poll: {detail['message']}",
                             f"{detail['platform']} 投票：{detail['message']}"))
+
+    def _log_prediction(self, detail: dict) -> None:
+        """A prediction step Twitch confirmed (or refused): logged with Twitch's id and tallies;
+        a refusal is also shown to the host in plain words."""
+        self._native_seq += 1
+        name = {"open": actions.PREDICTION_OPEN, "lock": actions.PREDICTION_LOCK,
+                "resolve": actions.PREDICTION_RESOLVE, "cancel": actions.PREDICTION_CANCEL}.get(
+            detail.get("state", ""), actions.PREDICTION_FAILED)
+        source = ActionSource.CUE if detail.get("by") == "cue" else (
+            ActionSource.HOST if detail.get("by") == "host" else ActionSource.ENGINE)
+        self.hub.publish(Action(platform=detail["platform"], msg_id=f"prediction-{self._native_seq}-{self.clock.now():.3f}",
+                                ts=self.clock.now(), name=name, source=source, detail=detail))
+        if name == actions.PREDICTION_FAILED and detail.get("message"):
+            self._note(pick(f"Twitch prediction: {detail['message']}", f"Twitch 竞猜：{detail['message']}"))
 
     def _load_catalog(self) -> Catalog:
         # The one product catalog: try-on, product cards, show segments (and the demo audience).
@@ -315,6 +335,7 @@ class ConsoleApp:
                   "switched_from": old.session_platform})
         if self.poll_backend is not None:
             self.poll_backend.providers = runner.providers
+        self.prediction_backend.providers = runner.providers
         self.runloop.set_platforms(runner)
         runner.start()
         self.platforms_changed.emit(runner)

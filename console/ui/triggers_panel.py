@@ -81,7 +81,13 @@ class _StateRow:
         if self.text.toolTip() != breakdown:
             self.text.setToolTip(breakdown)
         for control in self.kind.controls:
-            self.buttons[control.key].setVisible(control.visible(view))
+            shown = control.visible(view)
+            button = self.buttons[control.key]
+            button.setVisible(shown)
+            if shown and control.text is not None:
+                words = pick(*control.label_for(view))
+                if button.text() != words:
+                    button.setText(words)
 
 
 class TriggersPanel(QWidget):
