@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from console import __version__
-from console.config import Settings, default_config_path, load_settings, save_settings
+from console.config import Settings, default_config_path, load_settings, peek_language, save_settings
 from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
@@ -82,6 +82,8 @@ class ConsoleApp:
         self.options = options
         self.config_path: Path = options.config or default_config_path()
         """Where the Platform settings dialog writes non-secret settings."""
+        # The host's language first, so what is wrong with the settings file is said in it.
+        set_language(options.lang or peek_language(options.config) or "en")
         self.settings: Settings = load_settings(options.config)
         set_language(options.lang or self.settings.lang)
         self.clock = SystemClock()
