@@ -237,3 +237,35 @@ async def test_twitch_with_predictions_switched_off_says_how_to_switch_on(room, 
 def test_scope_requested_only_when_predictions_are_on():
     assert "channel:manage:predictions" not in scopes_for(send=True, polls=True, moderation=True)
     assert "channel:manage:predictions" in scopes_for(send=False, polls=False, moderation=False, predictions=True)
+
+
+async def test_the_triggers_panel_locks_and_pays_out_the_outcome_the_host_clicks(qtbot, room, tw):
+    from console.ui.triggers_panel import TriggersPanel
+
+    p, task = await live(room, tw)
+    records: list[dict] = []
+    ix, _ = setup(room, [p], records)
+    panel = TriggersPanel(ix, presets_path=room.path.parent / "presets.toml")
+    qtbot.addWidget(panel)
+    ix.start_prediction("Sold out before the break?", ["Yes", "No"], window_s=120)
+    await until(lambda: ix.snapshot().prediction.phase == "open", what="open")
+    panel.refresh()
+    row = panel.rows["prediction"]
+    assert not row.buttons["lock"].isHidden() and row.buttons["win1"].isHidden()
+    row.buttons["lock"].click()
+    await until(lambda: ix.snapshot().prediction.phase == "locked", what="locked from the panel")
+    panel.refresh()
+    assert row.buttons["lock"].isHidden()
+    assert [row.buttons[k].text() for k in ("win1", "win2")] in (
+        ["“Yes” wins…", "“No” wins…"], ["“Yes”获胜…", "“No”获胜…"])
+    assert row.buttons["win3"].isHidden(), "two outcomes, two winner buttons"
+    row.buttons["win2"].click()
+    assert tw.patches[-1]["status"] == "LOCKED", "nothing is paid out before the host confirms"
+    panel.pending_dialog.yes_button.click()
+    pid = next(iter(tw.predictions))
+    await until(lambda: tw.predictions[pid]["status"] == "RESOLVED", what="paid out")
+    assert tw.predictions[pid]["winning_outcome_id"] == tw.predictions[pid]["outcomes"][1]["id"]
+    await until(lambda: ix.snapshot().prediction.phase == "resolved", what="resolved")
+    panel.refresh()
+    assert not row.buttons["remove"].isHidden() and row.buttons["cancel"].isHidden()
+    await stop(task)

@@ -125,6 +125,9 @@ class PredictionsDouble:
             for t in o["top_predictors"] or []:
                 t["channel_points_won"] = int(t["channel_points_used"] * share) if o["id"] == p["winning_outcome_id"] else 0
 
+    def public_predictions(self) -> list[dict]:
+        return [self._public(p) for p in self.predictions.values()]
+
     # -- levers --------------------------------------------------------------------------------
     def bet(self, pid: str, outcome: int, user: str, points: int) -> None:
         """A viewer predicts `outcome` (0-based) with `points` channel points."""

@@ -67,13 +67,13 @@ messages.register({
 
 
 def _describe(v):
-    points = (f"{v.users} viewers · {v.points:,} points", f"{v.users} 人 · {v.points:,} 积分")
+    points = (f"{v.users} viewers · {v.points:,} pts", f"{v.users} 人 · {v.points:,} 积分")
     if v.phase == "starting":
         return ("sending to Twitch…", "正在发送到 Twitch…")
     if v.phase == "open":
         return (f"betting {mmss(v.remaining_s)} · {points[0]}", f"下注中 {mmss(v.remaining_s)} · {points[1]}")
     if v.phase == "locked":
-        return (f"locked · {points[0]} — pick the winner", f"已锁定 · {points[1]}——请选择获胜选项")
+        return (f"locked · {points[0]}", f"已锁定 · {points[1]}")
     if v.phase == "resolved" and v.winner is not None:
         name = v.outcomes[v.winner][0]
         return (f"“{name}” won · {points[0]}", f"“{name}”获胜 · {points[1]}")

@@ -18,11 +18,11 @@ _TEXT = {
     "zh": {"label": "竞猜", "locked": "已锁定", "starting": "即将开始", "resolved": "已揭晓",
            "canceled": "已取消", "hint": "在 Twitch 用频道积分下注", "locked_hint": "下注已截止 · 等待结果",
            "refund": "竞猜取消，积分已全部退还", "won": "获胜", "row": "{u} 人 · {p} 积分",
-           "total": "共 {u} 人下注 {p} 积分", "failed": "竞猜未能开始"},
+           "total": "共 {u} 人下注 {p} 积分"},
     "en": {"label": "PREDICTION", "locked": "Locked", "starting": "Starting", "resolved": "Result",
            "canceled": "Canceled", "hint": "Bet channel points on Twitch", "locked_hint": "Bets closed · result soon",
            "refund": "Canceled: every point was refunded", "won": "WON", "row": "{u} · {p} pts",
-           "total": "{u} viewers bet {p} points", "failed": "The prediction did not start"},
+           "total": "{u} viewers bet {p} points"},
 }
 
 
@@ -68,12 +68,17 @@ def render_prediction(v, w: int, style: Style) -> Tile:
         users = sum(u for _, u, _ in v.outcomes)
         total = words["total"].format(u=S.count(users, lang), p=S.count(sum(points), lang))
         hint = {"open": words["hint"] + " · " + total, "starting": words["hint"],
-                "locked": words["locked_hint"] + " · " + total, "canceled": words["refund"],
-                "failed": words["failed"]}.get(v.phase, total)
+                "locked": words["locked_hint"] + " · " + total, "canceled": words["refund"]}.get(v.phase, total)
         return lines(c, x, y, iw, hint, style.small, MUTED, max_lines=2)
 
     return panel(w, style, body)
 
 
+def _on_air(state):
+    # A prediction Twitch refused never started: the host is told, viewers see nothing.
+    v = state.get("prediction")
+    return v if v is not None and v.phase != "failed" else None
+
+
 register(Element("prediction", prediction_key, render_prediction,
-                 {"16:9": Slot("top-right", 1), "9:16": Slot("lower-left", 2)}))
+                 {"16:9": Slot("top-right", 1), "9:16": Slot("lower-left", 2)}, view=_on_air))
