@@ -78,3 +78,28 @@ def memory_keyring(monkeypatch):
         monkeypatch.delenv(f"LIVE_CONSOLE_{name}", raising=False)
     yield ring
     keyring.core._keyring_backend = previous
+
+
+@pytest.fixture
+def rtmp_server(tmp_path):
+    """Starts a local nginx-rtmp on 127.0.0.1 (recording what it receives); closed after the test.
+    Linux (and CI) must have it: a missing server fails there and skips elsewhere."""
+    import sys
+
+    from console.cli import rtmp_server as rtmp
+
+    missing = rtmp.available()
+    if missing:
+        if sys.platform.startswith("linux"):
+            pytest.fail(f"the push tests need a local RTMP server: {missing}")
+        pytest.skip(missing)  # macOS/Windows dev machines: CI (Linux) runs these
+    started = []
+
+    def start(accepted_keys=None):
+        server = rtmp.RtmpServer(tmp_path / f"nginx{len(started) or ''}", record=True, accepted_keys=accepted_keys)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.close()
