@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFormLayout
 from console.app import AppOptions, ConsoleApp
 from console.providers.status import ConnState
 from console.store import queries
+from tests.waiting import until
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -45,13 +46,6 @@ def memory_keyring(monkeypatch):
     monkeypatch.delenv("LIVE_CONSOLE_BRIDGE_TOKEN", raising=False)
     yield ring
     keyring.set_keyring(previous)
-
-
-async def until(predicate, timeout=20.0, why=lambda: ""):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"condition not reached in time {why()}"
-        await asyncio.sleep(0.02)
 
 
 def row_labels(form) -> list[str]:
@@ -90,7 +84,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
         dialog.cred_edits["TOKEN"].setText("tok-123")
         dialog.set_edits["port"].setText(str(port))
         dialog.save_btn.click()
-        await until(lambda: "keyring" in dialog.result.text(), why=dialog.result.text)
+        await until(lambda: "keyring" in dialog.result.text(), what=dialog.result.text)
         assert "stored in the keyring" in dialog.result.text(), dialog.result.text()
         assert memory_keyring.store == {("live-console", "bridge:token"): "tok-123"}
         text = cfg.read_text(encoding="utf-8")
@@ -106,7 +100,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) == "bridge" else Qt.Unchecked)
         dialog.connect_btn.click()
         await until(lambda: app.platforms.names == ["bridge"] and app.session_id != first_session)
-        await until(lambda: "session" in dialog.result.text(), why=dialog.result.text)
+        await until(lambda: "session" in dialog.result.text(), what=dialog.result.text)
         from console.config import load_settings
         assert load_settings(cfg).platforms == ["bridge"]  # the next start uses the same platform
         provider = app.platforms.primary
@@ -209,7 +203,7 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
             dialog.set_edits["app_id"].setText(str(double.app_id))
             dialog.set_edits["api_base"].setText(double.base)
             dialog.save_btn.click()
-            await until(lambda: "keyring" in dialog.result.text(), why=dialog.result.text)
+            await until(lambda: "keyring" in dialog.result.text(), what=dialog.result.text)
             assert ("live-console", "bilibili:access_key_secret") in memory_keyring.store
             assert double.secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
             for i in range(dialog.platforms.count()):
@@ -221,8 +215,8 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
             await double.send(conn, batch)
             await double.send(conn, batch[:10], how="each")  # redelivered: dropped at the hub
             bar = window.statusBar()
-            await until(lambda: "bilibili: live" in bar.connection.text(), why=bar.connection.text)
-            await until(lambda: app.platforms.received["bilibili"] >= len(double.expected), why=dialog.status.text)
+            await until(lambda: "bilibili: live" in bar.connection.text(), what=bar.connection.text)
+            await until(lambda: app.platforms.received["bilibili"] >= len(double.expected), what=dialog.status.text)
             await until(lambda: window.comments_model.rowCount() > 5)
             assert "DEMO" not in window.windowTitle()
             await asyncio.sleep(0.5)

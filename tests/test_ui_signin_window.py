@@ -21,6 +21,7 @@ from console.app import AppOptions, ConsoleApp
 from console.providers.status import ConnState
 from console.store import queries
 from tests.doubles.twitch import TwitchDouble
+from tests.waiting import until
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -57,13 +58,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-async def until(predicate, timeout=30.0, what=""):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out: {what}"
-        await asyncio.sleep(0.02)
 
 
 def test_sign_in_again_from_the_window_restarts_twitch_in_the_same_session(qtbot, tmp_path, memory_keyring):
