@@ -20,8 +20,7 @@ import av
 import numpy as np
 import pytest
 
-from console.cli import rtmp_server
-from console.cli.rtmp_server import RtmpServer, free_port
+from console.cli.rtmp_server import free_port
 from console.core import actions
 from console.core.signal import Signal
 from console.output.manager import OutputManager
@@ -36,16 +35,8 @@ PORTRAIT = Preset(180, 320, 30, 500, 1.0)
 
 
 @pytest.fixture
-def server(tmp_path):
-    missing = rtmp_server.available()
-    if missing:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"the push tests need a local RTMP server: {missing}")
-        pytest.skip(missing)  # macOS/Windows dev machines: CI (Linux) runs these
-    srv = RtmpServer(tmp_path / "nginx", record=True, accepted_keys={"land", "portrait", "twin", "good", "again"})
-    srv.start()
-    yield srv
-    srv.close()
+def server(rtmp_server):
+    return rtmp_server(accepted_keys={"land", "portrait", "twin", "good", "again"})
 
 
 class Feeder:

@@ -6,27 +6,17 @@ live with its key from the keyring (never in the settings file or the log)."""
 from __future__ import annotations
 
 import sqlite3
-import sys
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from console.app import AppOptions, ConsoleApp
-from console.cli import rtmp_server
-from console.cli.rtmp_server import RtmpServer
 from console.output.push_config import stream_key
 
 
 @pytest.fixture
-def server(tmp_path):
-    missing = rtmp_server.available()
-    if missing:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"the push tests need a local RTMP server: {missing}")
-        pytest.skip(missing)
-    srv = RtmpServer(tmp_path / "nginx", record=True).start()
-    yield srv
-    srv.close()
+def server(rtmp_server):
+    return rtmp_server()
 
 
 def _app(tmp_path, push=None):

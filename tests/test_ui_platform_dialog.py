@@ -7,45 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 
-import keyring
-import keyring.backend
-import pytest
-import qasync
 import websockets
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFormLayout
+from PySide6.QtWidgets import QFormLayout
 
 from console.app import AppOptions, ConsoleApp
 from console.providers.status import ConnState
 from console.store import queries
 from tests.waiting import until
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    monkeypatch.delenv("LIVE_CONSOLE_BRIDGE_TOKEN", raising=False)
-    yield ring
-    keyring.set_keyring(previous)
+from tests.window_helpers import run_on_qt_loop, shown_window
 
 
 def row_labels(form) -> list[str]:
@@ -53,21 +23,15 @@ def row_labels(form) -> list[str]:
 
 
 def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbot, tmp_path, memory_keyring):
-    from console.ui.main_window import MainWindow
-
     cfg = tmp_path / "config.toml"
     cfg.write_text("# my show settings\n[ui]\nlang = \"en\"\n", encoding="utf-8")
     app = ConsoleApp(AppOptions(demo=False, camera="demo", db=tmp_path / "s.db", config=cfg))
-    window = MainWindow(app, layout_file=tmp_path / "layout.ini")
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, app, tmp_path)
     first_session = app.session_id
     port = 0  # any free port: the one bound is read back from the provider (no race)
-    loop = qasync.QEventLoop(QApplication.instance())
-    asyncio.set_event_loop(loop)
-    stop = asyncio.Event()
 
     async def scenario():
+        stop = asyncio.Event()
         running = asyncio.ensure_future(app.run(stop=stop))
         dialog = window.show_platform_settings()
         names = [dialog.platforms.item(i).data(Qt.UserRole) for i in range(dialog.platforms.count())]
@@ -127,12 +91,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
         stop.set()
         await running
 
-    try:
-        with loop:
-            loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        app.shutdown()
+    run_on_qt_loop(app, scenario)
     db = queries.open_db(tmp_path / "s.db")
     sessions = {s["id"]: s for s in queries.list_sessions(db)}
     assert sessions[first_session]["is_demo"] and sessions[app.session_id]["platform"] == "bridge"
@@ -176,20 +135,15 @@ def test_platform_badge_only_when_multistreaming():
 
 def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path, memory_keyring, monkeypatch):
     """Done-when of issue 8: the window, the settings dialog, the Bilibili open-live double."""
-    from console.ui.main_window import MainWindow
     from tests.doubles.bilibili import BilibiliDouble
 
     for name in ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "AUTH_CODE"):
         monkeypatch.delenv(f"LIVE_CONSOLE_BILIBILI_{name}", raising=False)
     app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp_path / "s.db", config=tmp_path / "config.toml"))
-    window = MainWindow(app, layout_file=tmp_path / "layout.ini")
-    qtbot.addWidget(window)
-    window.show()
-    loop = qasync.QEventLoop(QApplication.instance())
-    asyncio.set_event_loop(loop)
-    stop = asyncio.Event()
+    window = shown_window(qtbot, app, tmp_path)
 
     async def scenario():
+        stop = asyncio.Event()
         double = await BilibiliDouble().start()
         running = asyncio.ensure_future(app.run(stop=stop))
         app.start_video()
@@ -228,12 +182,7 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
             await running
             await double.stop()
 
-    try:
-        with loop:
-            loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        app.shutdown()
+    run_on_qt_loop(app, scenario)
     db = queries.open_db(tmp_path / "s.db")
     rows = queries.session_events(db, app.session_id)
     assert {r["platform"] for r in rows if r["kind"] != "action"} == {"bilibili"}

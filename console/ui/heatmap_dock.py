@@ -13,13 +13,15 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from console.i18n import pick
 from console.insight.heatmap import DEFAULT_BUCKET_S, ZOOMS_S, CellFilter, Grid, Row
 from console.insight.radar import is_peak
 from console.insight.service import Insight
+
+from .refreshing import RefreshingPanel
 
 COLUMNS = 40
 INTENT_NAMES = {
@@ -51,7 +53,7 @@ class _TimeAxis(pg.AxisItem):
         return [_clock(self.to_ts(v)) for v in values]
 
 
-class HeatmapPanel(QWidget):
+class HeatmapPanel(RefreshingPanel):
     def __init__(self, insight: Insight, on_cell: Callable[[CellFilter, str], None] | None = None,
                  product_name: Callable[[str], str] = str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,10 +124,7 @@ class HeatmapPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.strip)
         layout.addWidget(self.map, 1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)  # the issue asks for at least once a second
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
+        self.start_refreshing(1000)  # the issue asks for at least once a second
 
     @property
     def bucket_s(self) -> int:
@@ -137,15 +136,6 @@ class HeatmapPanel(QWidget):
         return self.grid.column_start(0) + x * self.grid.bucket_s
 
     # -- drawing -------------------------------------------------------------------------------
-    def _tick(self) -> None:
-        # A dock behind another tab (or closed) costs nothing: it catches up when shown.
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
-        super().showEvent(event)
-        self.refresh()
-
     def refresh(self) -> None:
         with self.insight.lock:
             grid = self.insight.heatmap.grid(self.bucket_s, COLUMNS, normalise=self.norm.currentData())
