@@ -47,7 +47,7 @@ class TwitchProvider(TwitchPredictions, Provider):
     platform = PLATFORM
     display_name = "Twitch"
     capabilities = frozenset({Capability.READ_COMMENTS, Capability.READ_GIFTS, Capability.SEND_MESSAGE,
-                              Capability.MODERATION, Capability.NATIVE_POLL})
+                              Capability.MODERATION, Capability.NATIVE_POLL, Capability.PREDICTION})
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
