@@ -304,3 +304,14 @@ async def test_a_429_while_paying_out_is_waited_out(room, tw):
     await until(lambda: states(records) == ["open", "resolve"], what="recorded once")
     assert p.helix.limited >= 1
     await stop(task)
+
+
+async def test_a_sign_in_without_the_scope_is_named_at_connect_and_nothing_is_sent(room, tw):
+    tw.granted["tok-good"].remove("channel:manage:predictions")
+    p, task = await live(room, tw)
+    await until(lambda: "predictions" in p.status.reason, what="the status names what is missing")
+    assert p.status.state is ConnState.LIVE
+    result = setup(room, [p], [])[0].start_prediction("Q?", ["A", "B"], window_s=60)
+    assert not result.ok and "Sign in again" in result.message
+    assert tw.predictions == {} and not any(path == "/helix/predictions" for _, path in tw.requests)
+    await stop(task)
