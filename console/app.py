@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from console import __version__
-from console.config import Settings, default_config_path, load_settings
+from console.config import Settings, default_config_path, load_settings, peek_language, save_settings
 from console.core import actions
 from console.core.clock import SystemClock
 from console.core.events import Action, ActionSource
@@ -32,6 +32,7 @@ from console.output.manager import OutputManager
 from console.output.registry import OutputContext
 from console.providers.announce import LotteryAnnouncer
 from console.providers.native_poll import NativePollBackend
+from console.providers.native_prediction import PlatformPredictions
 from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
 from console.store import queries
@@ -81,6 +82,8 @@ class ConsoleApp:
         self.options = options
         self.config_path: Path = options.config or default_config_path()
         """Where the Platform settings dialog writes non-secret settings."""
+        # The host's language first, so what is wrong with the settings file is said in it.
+        set_language(options.lang or peek_language(options.config) or "en")
         self.settings: Settings = load_settings(options.config)
         set_language(options.lang or self.settings.lang)
         self.clock = SystemClock()
@@ -127,9 +130,14 @@ class ConsoleApp:
         self.poll_backend: NativePollBackend | None = NativePollBackend(
             self.platforms.providers, record=self._log_native_poll,
             on_change=lambda: self.interactions.changed.emit())
+        # Twitch channel-points predictions (refused with the reason on other platforms).
+        self.prediction_backend = PlatformPredictions(
+            self.platforms.providers, record=self._log_prediction,
+            on_change=lambda: self.interactions.changed.emit())
         self.interactions = Interactions(self.hub, self.clock, catalog=self.catalog,
                                          language=lambda: self.overlays.language,
-                                         poll_backend=self.poll_backend)
+                                         poll_backend=self.poll_backend,
+                                         prediction_backend=self.prediction_backend)
         self.interactions.chain_head = self.store.chain_head  # shown on air at each draw
         # Where the platform lets us post: the lottery proofs go to chat as well as on the video.
         self.hub.subscribe(LotteryAnnouncer(lambda: self.platforms.providers), name="lottery-chat", kinds=["action"])
@@ -188,6 +196,20 @@ class ConsoleApp:
             self._note(pick(f"{detail['platform']} poll: {detail['message']}",
                             f"{detail['platform']} 投票：{detail['message']}"))
 
+    def _log_prediction(self, detail: dict) -> None:
+        """A prediction step Twitch confirmed (or refused): logged with Twitch's id and tallies;
+        a refusal is also shown to the host in plain words."""
+        self._native_seq += 1
+        name = {"open": actions.PREDICTION_OPEN, "lock": actions.PREDICTION_LOCK,
+                "resolve": actions.PREDICTION_RESOLVE, "cancel": actions.PREDICTION_CANCEL}.get(
+            detail.get("state", ""), actions.PREDICTION_FAILED)
+        source = ActionSource.CUE if detail.get("by") == "cue" else (
+            ActionSource.HOST if detail.get("by") == "host" else ActionSource.ENGINE)
+        self.hub.publish(Action(platform=detail["platform"], msg_id=f"prediction-{self._native_seq}-{self.clock.now():.3f}",
+                                ts=self.clock.now(), name=name, source=source, detail=detail))
+        if name == actions.PREDICTION_FAILED and detail.get("message"):
+            self._note(pick(f"Twitch prediction: {detail['message']}", f"Twitch 竞猜：{detail['message']}"))
+
     def _load_catalog(self) -> Catalog:
         # The one product catalog: try-on, product cards, show segments (and the demo audience).
         try:
@@ -241,6 +263,27 @@ class ConsoleApp:
             platform=self.provider.platform, msg_id=f"{name}-{self.clock.monotonic():.6f}", ts=self.clock.now(),
             name=name, source=ActionSource.SYSTEM, detail=detail))
 
+    # -- the host's view choices, kept for the next start ------------------------------------------
+    def set_overlay_language(self, lang: str) -> None:
+        """The audience's language for the overlays, now and at the next start (`[ui] overlay_lang`)."""
+        self.overlays.set_language(lang)
+        self.settings.overlay_lang = self.overlays.language
+        self._remember("ui", {"overlay_lang": self.overlays.language})
+
+    def set_aspect(self, aspect: str) -> None:
+        """The program's output aspect, now and at the next start (`[ui] aspect`)."""
+        self.overlays.set_aspect(aspect)
+        self.settings.aspect = self.overlays.aspect
+        self._remember("ui", {"aspect": self.overlays.aspect})
+
+    def _remember(self, section: str, values: dict) -> None:
+        # A settings file that cannot be written costs the choice at restart, never the show.
+        try:
+            save_settings(self.config_path, section, values)
+        except (OSError, ValueError) as exc:
+            self._note(pick(f"The setting is used now but could not be saved to {self.config_path}: {exc}",
+                            f"设置已生效，但无法保存到 {self.config_path}：{exc}"))
+
     # -- going live (console/output/push.py) ----------------------------------------------------
     def go_live(self, urls: list[str] | None = None) -> bool:
         """Push the program to `urls` (default: --push) plus the settings' destinations. False
@@ -292,6 +335,7 @@ class ConsoleApp:
                   "switched_from": old.session_platform})
         if self.poll_backend is not None:
             self.poll_backend.providers = runner.providers
+        self.prediction_backend.providers = runner.providers
         self.runloop.set_platforms(runner)
         runner.start()
         self.platforms_changed.emit(runner)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
+from console.i18n import pick
 from console.validate.settings_schema import check_settings
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Settings:
 
 
 def load_settings(path: Path | None) -> Settings:
+    """The settings in `path` (default: the user's). Its notes are in the current language:
+    `peek_language` tells a caller the host's language to set before loading."""
     settings = Settings()
     path = path or default_config_path()
     if not path.exists():
@@ -52,7 +55,8 @@ def load_settings(path: Path | None) -> Settings:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        settings.problems.append(f"The settings file {path} could not be read ({exc}); using defaults.")
+        settings.problems.append(pick(f"The settings file {path} could not be read ({exc}); using defaults.",
+                                      f"设置文件 {path} 无法读取（{exc}）；使用默认设置。"))
         log.warning(settings.problems[-1])
         return settings
     settings.sections = {k: v for k, v in data.items() if isinstance(v, dict)}
@@ -62,24 +66,39 @@ def load_settings(path: Path | None) -> Settings:
     elif isinstance(use, list) and use and all(isinstance(p, str) and p.strip() for p in use):
         settings.platforms = [p.strip() for p in use]
     elif use is not None:
-        settings.problems.append(f"Setting [platform] use = {use!r} in {path} is not valid; using the DEMO platform.")
+        settings.problems.append(pick(f"Setting [platform] use = {use!r} in {path} is not valid; using the DEMO platform.",
+                                      f"{path} 中的设置 [platform] use = {use!r} 无效；使用 DEMO 平台。"))
     # Types and ranges per key (console/validate/settings_schema.py): a bad value keeps its default.
     good, problems = check_settings(data, text, str(path))
     for attr, value in good.items():
         setattr(settings, attr, value)
     settings.problems.extend(problems)
     if settings.lang not in ("en", "zh_CN"):
-        settings.problems.append(f"Language {settings.lang!r} is not available; using English.")
+        settings.problems.append(pick(f"Language {settings.lang!r} is not available; using English.",
+                                      f"没有语言 {settings.lang!r}；使用英文。"))
         settings.lang = "en"
     if settings.overlay_lang not in ("zh", "en"):
-        settings.problems.append(f"Overlay language {settings.overlay_lang!r} is not available (zh or en); using zh.")
+        settings.problems.append(pick(f"Overlay language {settings.overlay_lang!r} is not available (zh or en); using zh.",
+                                      f"画面文字语言 {settings.overlay_lang!r} 不可用（zh 或 en）；使用 zh。"))
         settings.overlay_lang = "zh"
     return settings
 
 
+def peek_language(path: Path | None) -> str | None:
+    """`[ui] lang` of the settings file, read before anything else so the file's own notes can
+    be written in the host's language; None when absent or unreadable."""
+    try:
+        ui = tomllib.loads((path or default_config_path()).read_text(encoding="utf-8")).get("ui")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    lang = ui.get("lang") if isinstance(ui, dict) else None
+    return lang if isinstance(lang, str) else None
+
+
 def save_settings(path: Path | None, section: str, values: dict, *, use: list[str] | None = None) -> Path:
     """Write `[section]` keys (and optionally `[platform] use`) into the settings file, keeping
-    everything else in it — other sections, comments, order (tomlkit). Empty values remove the key.
+    everything else in it — other sections, comments, order (tomlkit). Empty values remove the key;
+    a list of tables becomes `[[section.key]]` entries.
     Secrets never come here: credentials go to the OS keyring (console/providers/credentials.py)."""
     import tomlkit
 
@@ -90,7 +109,7 @@ def save_settings(path: Path | None, section: str, values: dict, *, use: list[st
         table = tomlkit.table()
         doc[section] = table
     for key, value in values.items():
-        if value is None or value == "":
+        if value is None or value == "" or value == []:
             table.pop(key, None)
         else:
             table[key] = value

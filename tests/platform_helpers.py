@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from pathlib import Path
 
 from console.core.hub import SessionHub
 from console.providers.base import ProviderContext
 from console.store.queries import open_db, session_events
 from console.store.writer import SessionStore
-
-
-async def until(cond, timeout: float = 20.0, what: str = "condition") -> None:
-    """Wait for `cond()` with a generous deadline (never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
+from tests.waiting import until  # noqa: F401 — platform tests import it from here
 
 
 class Room:

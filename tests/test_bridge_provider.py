@@ -21,6 +21,7 @@ from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
 from console.store import queries
 from console.store.writer import SessionStore
+from tests.waiting import until
 
 TOKEN = "s3cret-token"
 
@@ -61,11 +62,8 @@ class Session:
         db = queries.open_db(self.store.path)
         return queries.session_events(db, self.session_id, kinds)
 
-    async def wait_for(self, predicate, timeout=20.0):
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate():
-            assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-            await asyncio.sleep(0.01)
+    async def wait_for(self, predicate):
+        await until(predicate)
 
 
 async def test_wrong_or_missing_token_and_wrong_path_are_refused(tmp_path):
@@ -179,11 +177,7 @@ async def test_missing_token_fails_with_a_reason_the_host_understands(tmp_path, 
     runner = PlatformRunner(["bridge"], hub, SystemClock(), sections={"bridge": {"port": 0}})
     runner.providers[0].ctx.credential = lambda name: None  # no keyring in this test
     runner.start()
-    await asyncio.sleep(0)
-    for _ in range(200):
-        if runner.statuses["bridge"].state is ConnState.FAILED:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: runner.statuses["bridge"].state is ConnState.FAILED)
     await runner.stop()
     status = runner.statuses["bridge"]
     assert status.state is ConnState.FAILED and "LIVE_CONSOLE_BRIDGE_TOKEN" in status.reason

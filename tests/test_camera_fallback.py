@@ -3,13 +3,12 @@ instead of retrying on a black program forever."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from console.video.camera import Camera
 from console.video.capture import DEMO
 from console.video.frames import LatestSlot
+from tests.waiting import wait_until
 
 
 @pytest.mark.parametrize("make_spec", [lambda tmp: "99", lambda tmp: str(_garbage(tmp))])
@@ -19,10 +18,7 @@ def test_a_source_that_never_gives_a_picture_falls_back_to_the_demo_camera(tmp_p
     camera = Camera(make_spec(tmp_path), slot, notes.append, width=320, height=180)
     camera.start()
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (camera.source == DEMO and camera.capture.frames > 0):
-            time.sleep(0.05)
-        assert camera.source == DEMO and camera.capture.frames > 0
+        wait_until(lambda: camera.source == DEMO and camera.capture.frames > 0, what="the demo camera taking over")
         assert any("gave no picture" in n and "demo camera" in n for n in notes), notes
     finally:
         camera.stop()

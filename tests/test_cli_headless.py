@@ -4,6 +4,8 @@ import sys
 
 import pytest
 
+from tests.waiting import until
+
 
 def _run(*args, timeout=120):
     return subprocess.run([sys.executable, "-m", "console", *args], capture_output=True, text=True, timeout=timeout)
@@ -111,13 +113,15 @@ def test_a_failing_platform_is_reported_and_the_rest_keeps_running(tmp_path):
         async def until_done():
             # Waits for what the test needs instead of a fixed second: a busy machine may take
             # several seconds to show the first processed frame.
-            while not (app.pipeline.processed > 0 and any("token revoked" in n for n in app.notices)):
-                await asyncio.sleep(0.05)
-            stop.set()
+            try:
+                await until(lambda: app.pipeline.processed > 0 and any("token revoked" in n for n in app.notices),
+                            what="a processed frame and the provider's failure told")
+            finally:
+                stop.set()
 
         watcher = asyncio.create_task(until_done())
         await app.run(quit_after=120.0, stop=stop)
-        watcher.cancel()
+        await watcher  # its deadline (60 s) comes before quit_after: a failure is raised here
 
     try:
         app.start_video()

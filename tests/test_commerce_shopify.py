@@ -222,7 +222,7 @@ async def test_controller_drop_through_shopify(shop):
     assert res.ok and "Creating" in res.message
     assert ix.snapshot().coupon.code is None  # not claimable until the shop has it
     changed.clear()
-    await asyncio.wait_for(changed.wait(), 5)
+    await asyncio.wait_for(changed.wait(), 60)
     view = ix.snapshot().coupon
     assert view.code in double.created
     [drop] = [a.detail for a in log if a.name == A.COUPON_DROP]
@@ -242,7 +242,7 @@ async def test_controller_reports_shop_failure(shop):
     ix.add_listener(changed.set)
     ix.drop_coupon("¥20 off", "领券", quantity=2, amount_off=20)
     changed.clear()
-    await asyncio.wait_for(changed.wait(), 5)
+    await asyncio.wait_for(changed.wait(), 60)
     assert not ix.notices[-1].ok and "Ends at" in ix.notices[-1].message
     assert [a.name for a in log] == [A.COUPON_FAILED]
     assert ix.snapshot().coupon.code is None

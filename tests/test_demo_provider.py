@@ -13,6 +13,7 @@ from console.core.hub import SessionHub
 from console.providers.base import Capability, Provider
 from console.providers.demo import PRESETS, DemoConfig, DemoProvider
 from console.providers.demo import provider as provider_mod
+from tests.waiting import until
 
 
 class Collector:
@@ -23,16 +24,6 @@ class Collector:
     def __call__(self, batch) -> None:
         self.batches += 1
         self.events.extend(batch)
-
-
-async def wait_for(predicate, timeout: float = 60.0) -> None:
-    # Polls a condition, so the test is as fast as the machine allows and never times a figure.
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 def test_identity_and_capabilities():
@@ -67,7 +58,7 @@ async def test_run_publishes_into_hub_and_stops_cleanly_on_cancel():
     hub.subscribe(got, name="test")
     provider = DemoProvider(DemoConfig(rate=2000, seed=5))
     task = asyncio.create_task(provider.run(hub))
-    await wait_for(lambda: len(got.events) > 200)
+    await until(lambda: len(got.events) > 200)
     assert "demo-audience" in hub.subscribers() and provider.running
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -89,7 +80,7 @@ async def test_host_actions_on_the_hub_make_the_room_react():
     provider = DemoProvider(DemoConfig(rate=50, seed=6, viewers=400))
     task = asyncio.create_task(provider.run(hub))
     try:
-        await wait_for(lambda: len(got.events) > 0)
+        await until(lambda: len(got.events) > 0)
         hub.publish(Action("console", "a1", 0.0, None, name=act.LOTTERY_OPEN,
                            detail={"draw_id": "d", "keyword": "来抽奖", "window_s": 2.0,
                                    "winners": 1, "commitment": "c"}))
@@ -97,7 +88,7 @@ async def test_host_actions_on_the_hub_make_the_room_react():
         def entrants() -> set[str]:
             return {e.viewer.id for e in got.events if isinstance(e, Comment) and "来抽奖" in e.text}
 
-        await wait_for(lambda: len(entrants()) > 50)
+        await until(lambda: len(entrants()) > 50)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -113,7 +104,7 @@ async def test_a_stall_is_not_replayed(monkeypatch):
     try:
         await asyncio.sleep(0.1)
         clock.advance(3600)  # the laptop slept for an hour
-        await wait_for(lambda: provider.audience.sim_time > 0)
+        await until(lambda: provider.audience.sim_time > 0)
         await asyncio.sleep(0.1)
     finally:
         task.cancel()

@@ -21,6 +21,7 @@ from console.providers.runner import PlatformRunner
 from console.providers.status import ConnState
 from console.store import queries
 from console.store.writer import SessionStore
+from tests.waiting import until
 
 SECRET = "push-secret"
 
@@ -140,11 +141,8 @@ class Session:
     async def __aexit__(self, *exc):
         await self.runner.stop()
 
-    async def wait_for(self, predicate, timeout=20.0):
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not predicate():
-            assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-            await asyncio.sleep(0.01)
+    async def wait_for(self, predicate):
+        await until(predicate)
 
     def logged(self):
         self.store.close()
@@ -248,10 +246,7 @@ async def test_missing_secret_fails_and_port_in_use_is_explained(tmp_path, monke
     runner = PlatformRunner(["douyin"], hub, SystemClock(), sections={"douyin": {"port": 0}})
     runner.providers[0].ctx.credential = lambda name: None
     runner.start()
-    for _ in range(500):
-        if runner.statuses["douyin"].state is ConnState.FAILED:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: runner.statuses["douyin"].state is ConnState.FAILED)
     await runner.stop()
     assert "LIVE_CONSOLE_DOUYIN_APP_SECRET" in runner.statuses["douyin"].reason
 
@@ -259,10 +254,7 @@ async def test_missing_secret_fails_and_port_in_use_is_explained(tmp_path, monke
         second = PlatformRunner(["douyin"], SessionHub(), SystemClock(),
                                 sections={"douyin": {"port": first.provider.receiver.bound_port}})
         second.start()
-        for _ in range(500):
-            if second.statuses["douyin"].state is ConnState.FAILED:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: second.statuses["douyin"].state is ConnState.FAILED)
         await second.stop()
         assert "already in use" in second.statuses["douyin"].reason
     first.store.close()

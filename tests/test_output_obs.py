@@ -3,7 +3,6 @@ auth, Request/RequestResponse): cues switch scenes and toggle sources, refusals 
 password are said in plain words, a dropped connection or a malformed frame is recovered."""
 
 import socket
-import time
 
 import pytest
 
@@ -15,15 +14,7 @@ from console.output.manager import OutputManager
 from console.output.obs_link import ObsLink, ObsUnavailable
 from console.output.registry import OutputContext
 from tests.doubles.obs import ObsDouble
-
-
-def _wait(pred, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return False
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -52,17 +43,17 @@ def test_cues_switch_the_scene_and_toggle_a_source(obs, linked):
     assert obs.identified == 1
     result = ix.obs_scene(scene="Close-up", source=ActionSource.CUE)  # what a cue calls
     assert result.ok and "Close-up" in result.message
-    assert _wait(lambda: obs.program_scene == "Close-up")
+    wait_until(lambda: obs.program_scene == "Close-up")
     assert ix.obs_source(source_name="Price banner", visible=False, scene="Main").ok
-    assert _wait(lambda: obs.enabled.get(("Main", 2)) is False)
+    wait_until(lambda: obs.enabled.get(("Main", 2)) is False)
     # No scene named: the current program scene is asked for first.
     assert ix.obs_source(source_name="Camera", visible=True).ok
-    assert _wait(lambda: obs.enabled.get(("Close-up", 3)) is True)
+    wait_until(lambda: obs.enabled.get(("Close-up", 3)) is True)
     kinds = [r["requestType"] for r in obs.requests]
     assert kinds == ["SetCurrentProgramScene", "GetSceneItemId", "SetSceneItemEnabled",
                      "GetCurrentProgramScene", "GetSceneItemId", "SetSceneItemEnabled"]
     assert obs.requests[0]["sceneName"] == "Close-up"
-    assert _wait(lambda: link.done == 3)
+    wait_until(lambda: link.done == 3)
     results = [d for n, d in logged if n == actions.OBS_RESULT]
     assert [r["ok"] for r in results] == [True, True, True] and notes == []
 
@@ -70,10 +61,10 @@ def test_cues_switch_the_scene_and_toggle_a_source(obs, linked):
 def test_an_unknown_scene_is_refused_in_plain_words_and_the_link_stays_up(obs, linked):
     link, ix, notes, logged = linked
     ix.obs_scene(scene="Nope")
-    assert _wait(lambda: link.failed == 1)
+    wait_until(lambda: link.failed == 1)
     assert len(notes) == 1 and "OBS refused" in notes[0] and "Nope" in notes[0] and "No scene was found" in notes[0]
     ix.obs_scene(scene="Close-up")
-    assert _wait(lambda: obs.program_scene == "Close-up")
+    wait_until(lambda: obs.program_scene == "Close-up")
     assert obs.identified == 1  # a refusal is an answer, not a reason to reconnect
     assert link.status().state == "running"
     assert [d["ok"] for n, d in logged if n == actions.OBS_RESULT] == [False, True]
@@ -83,11 +74,11 @@ def test_a_dropped_connection_and_a_malformed_frame_are_recovered(obs, linked):
     link, ix, notes, logged = linked
     obs.drop_next = True
     ix.obs_scene(scene="Close-up")
-    assert _wait(lambda: obs.program_scene == "Close-up")
+    wait_until(lambda: obs.program_scene == "Close-up")
     assert obs.identified == 2  # reconnected and sent again
     obs.garbage_next = True
     ix.obs_scene(scene="Main")
-    assert _wait(lambda: obs.program_scene == "Main")
+    wait_until(lambda: obs.program_scene == "Main")
     assert obs.identified == 3 and link.failed == 0 and notes == []
 
 
@@ -128,10 +119,10 @@ def test_run_of_show_cues_drive_obs_on_time(obs, linked, room):
     clock.advance(5)
     [fired] = runner.tick()
     assert fired.ok
-    assert _wait(lambda: obs.program_scene == "Close-up")
+    wait_until(lambda: obs.program_scene == "Close-up")
     clock.advance(5)
     runner.tick()
-    assert _wait(lambda: obs.enabled.get(("Main", 2)) is False)
+    wait_until(lambda: obs.enabled.get(("Main", 2)) is False)
     # The session log has the cue's request (and the link logs OBS's answers, see above).
     names = [a.name for a in log]
     assert names.count(actions.OBS_SCENE) == 1 and names.count(actions.OBS_SOURCE) == 1

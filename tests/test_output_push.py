@@ -20,8 +20,7 @@ import av
 import numpy as np
 import pytest
 
-from console.cli import rtmp_server
-from console.cli.rtmp_server import RtmpServer, free_port
+from console.cli.rtmp_server import free_port
 from console.core import actions
 from console.core.signal import Signal
 from console.output.manager import OutputManager
@@ -29,32 +28,15 @@ from console.output.push_config import Destination, Preset
 from console.output.registry import OutputContext
 from console.providers.reconnect import ReconnectPolicy
 from console.video.frames import Frame
+from tests.waiting import wait_until
 
-DEADLINE = 60.0
 LAND = Preset(320, 180, 30, 500, 1.0)
 PORTRAIT = Preset(180, 320, 30, 500, 1.0)
 
 
-def wait_for(pred, timeout=DEADLINE, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
-def server(tmp_path):
-    missing = rtmp_server.available()
-    if missing:
-        if sys.platform.startswith("linux"):
-            pytest.fail(f"the push tests need a local RTMP server: {missing}")
-        pytest.skip(missing)  # macOS/Windows dev machines: CI (Linux) runs these
-    srv = RtmpServer(tmp_path / "nginx", record=True, accepted_keys={"land", "portrait", "twin", "good", "again"})
-    srv.start()
-    yield srv
-    srv.close()
+def server(rtmp_server):
+    return rtmp_server(accepted_keys={"land", "portrait", "twin", "good", "again"})
 
 
 class Feeder:
@@ -159,12 +141,12 @@ def test_program_reaches_the_server_in_each_format_with_rate_audio_and_keyframes
     feeder = Feeder(program)
     feeder.encoders = list(push.encoders.values())
     try:
-        wait_for(lambda: all(s.state == "live" for s in push.senders), what="all destinations live")
+        wait_until(lambda: all(s.state == "live" for s in push.senders), what="all destinations live")
         feeder.start(limit=150)
         live = read_live(server.url("land"), 10)  # a viewer joining mid-stream
         assert live and all(size == (320, 180) for size in live)
-        wait_for(lambda: feeder.sent >= 150, what="150 frames fed")
-        wait_for(lambda: all(s.queued == 0 and s.encoder.queued == 0 for s in push.senders), what="queues drained")
+        wait_until(lambda: feeder.sent >= 150, what="150 frames fed")
+        wait_until(lambda: all(s.queued == 0 and s.encoder.queued == 0 for s in push.senders), what="queues drained")
         status = push.status()
     finally:
         feeder.stop()
@@ -197,18 +179,18 @@ def test_server_restart_mid_push_reconnects_and_the_stream_continues(server):
     s = push.senders[0]
     try:
         feeder.start()
-        wait_for(lambda: s.state == "live" and s.sent_video > 30, what="first connection live")
+        wait_until(lambda: s.state == "live" and s.sent_video > 30, what="first connection live")
         server.stop()  # the network (here: the server) goes away mid-show
-        wait_for(lambda: s.state == "reconnecting", what="reconnecting")
+        wait_until(lambda: s.state == "reconnecting", what="reconnecting")
         assert any("again" in n for n in notes)
         fed_while_down = feeder.sent
         server.start()
-        wait_for(lambda: s.state == "live" and s.connects == 2, what="second connection live")
+        wait_until(lambda: s.state == "live" and s.connects == 2, what="second connection live")
         sent_before = s.sent_video
         assert feeder.sent > fed_while_down  # the session never stopped
         live = read_live(server.url("again"), 15)
         assert len(live) == 15 and set(live) == {(320, 180)}
-        wait_for(lambda: s.sent_video > sent_before + 30, what="frames after reconnecting")
+        wait_until(lambda: s.sent_video > sent_before + 30, what="frames after reconnecting")
     finally:
         feeder.stop()
         manager.stop_all()
@@ -235,9 +217,9 @@ def test_wrong_key_and_refused_connection_are_explained_and_the_rest_keeps_going
     good, wrong, refused, srt = push.senders
     try:
         feeder.start()
-        wait_for(lambda: wrong.reconnects >= 2 and refused.reconnects >= 2 and srt.reconnects >= 1, what="failures retried")
+        wait_until(lambda: wrong.reconnects >= 2 and refused.reconnects >= 2 and srt.reconnects >= 1, what="failures retried")
         before = good.sent_video
-        wait_for(lambda: good.sent_video > before + 30, what="the good destination keeps sending")
+        wait_until(lambda: good.sent_video > before + 30, what="the good destination keeps sending")
         status = push.status()
     finally:
         feeder.stop()

@@ -14,6 +14,7 @@ from console.output.push_config import (DEFAULT_PRESETS, Preset, PushConfigError
                                         platform_of, presets_from, redact_url)
 from console.output.push_encoder import FormatEncoder, choose_encoder, fit
 from console.video.frames import Frame
+from tests.waiting import wait_until
 
 
 def test_key_is_hidden_in_every_shown_url():
@@ -102,13 +103,10 @@ def _encode(offsets: list[float]) -> FormatEncoder:
     assert enc.ready.wait(30) and enc.error is None
     try:
         for i, t in enumerate(times):
-            deadline = time.monotonic() + 30
-            while enc.queued > 2 and time.monotonic() < deadline:
-                time.sleep(0.005)  # feed at the encoder's pace: nothing dropped, only thinned
+            # Feed at the encoder's pace: nothing dropped, only thinned.
+            wait_until(lambda: enc.queued <= 2, interval=0.005, what="room in the encoder's queue")
             enc.offer(Frame(np.zeros((90, 160, 3), np.uint8), i, t))
-        deadline = time.monotonic() + 30
-        while enc.encoded + enc.skipped < len(times) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: enc.encoded + enc.skipped == len(times), what=f"all {len(times)} frames encoded or thinned")
     finally:
         enc.stop()
     assert enc.dropped == 0

@@ -13,15 +13,7 @@ from console.output.manager import OutputManager
 from console.output.registry import OutputContext, OutputStatus, create, register
 from console.video.frames import Frame, LatestSlot
 from console.video.pipeline import VideoPipeline
-
-
-def _wait(pred, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return False
+from tests.waiting import wait_until
 
 
 class _Recorder:
@@ -86,8 +78,8 @@ def test_program_frames_reach_a_registered_output(registered):
     try:
         for i in range(5):
             capture.put(Frame(np.zeros((4, 4, 3), np.uint8), i, time.monotonic()))
-            assert _wait(lambda: pipeline.processed > i)
-        assert _wait(lambda: out.seen and out.seen[-1] == 4)
+            wait_until(lambda: pipeline.processed > i)
+        wait_until(lambda: out.seen and out.seen[-1] == 4)
         assert manager.statuses()["test.recorder"].state == "running"
     finally:
         manager.stop_all()
@@ -104,7 +96,7 @@ def test_an_output_that_cannot_start_is_explained_and_others_keep_running(regist
     assert manager.start("test.broken") is None
     assert len(notes) == 1 and "Broken" in notes[0] and "no such device" in notes[0]
     program.emit(Frame(np.zeros((2, 2, 3), np.uint8), 7, 0.0))
-    assert _wait(lambda: good.seen == [7])
+    wait_until(lambda: good.seen == [7])
     assert list(manager.statuses()) == ["test.recorder"]
     manager.stop_all()
 

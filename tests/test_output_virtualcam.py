@@ -15,15 +15,7 @@ from console.i18n import set_language
 from console.output.registry import OutputContext
 from console.output.virtualcam import VirtualCamera, VirtualCameraUnavailable, guidance
 from console.video.frames import Frame
-
-
-def _wait(pred, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return False
+from tests.waiting import until, wait_until
 
 
 def _loopback_reason() -> str | None:
@@ -73,13 +65,13 @@ def test_backend_absent_gives_guidance_and_the_session_keeps_running(tmp_path, e
         stop = asyncio.Event()
 
         async def scenario():
-            while app.pipeline.processed == 0:
-                await asyncio.sleep(0.05)
-            assert app.outputs.start("virtualcam") is None  # real pyvirtualcam, no backend
-            before = app.pipeline.processed
-            while app.pipeline.processed < before + 5:  # video goes on after the failure
-                await asyncio.sleep(0.05)
-            stop.set()
+            try:
+                await until(lambda: app.pipeline.processed > 0, what="the first processed frame")
+                assert app.outputs.start("virtualcam") is None  # real pyvirtualcam, no backend
+                before = app.pipeline.processed
+                await until(lambda: app.pipeline.processed >= before + 5, what="video going on after the failure")
+            finally:
+                stop.set()  # a failure ends the run at once and is raised by `await task`
 
         task = asyncio.create_task(scenario())
         await app.run(quit_after=120.0, stop=stop)
@@ -134,10 +126,10 @@ def test_program_frames_reach_the_device_unchanged_and_an_aspect_switch_reopens_
             frame = _frame(i, 64, 36)
             sent.append(frame.image.copy())
             program.emit(frame)
-            assert _wait(lambda: out.frames == i + 1)
+            wait_until(lambda: out.frames == i + 1)
         vertical = _frame(9, 20, 36)  # 9:16 now
         program.emit(vertical)
-        assert _wait(lambda: out.frames == 4)
+        wait_until(lambda: out.frames == 4)
         status = out.status()
     finally:
         out.stop()
@@ -170,7 +162,7 @@ def test_a_lost_device_is_said_once_and_reopened(english):
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     try:
-        assert _wait(lambda: len(opened) >= 2 and len(opened[1].frames) >= 3)
+        wait_until(lambda: len(opened) >= 2 and len(opened[1].frames) >= 3)
         status = out.status()
     finally:
         stop.set()
@@ -205,16 +197,20 @@ def test_real_v4l2loopback_round_trip():
         image = np.zeros((180, 320, 3), np.uint8)
         image[:, :160] = (0, 0, 255)  # left half red (BGR)
         reader = cv2.VideoCapture(device)
-        got = None
-        for i in range(100):
+        got, sent = [], iter(range(10**6))
+
+        def read_back() -> bool:
+            i = next(sent)
             program.emit(Frame(image, i, float(i)))
             ok, frame = reader.read()
             if ok and frame is not None:
-                got = frame
-                break
-            time.sleep(0.05)
-        reader.release()
+                got.append(frame)
+            return bool(got)
+
+        try:
+            wait_until(read_back, interval=0.05, what="a frame read back from the loopback device")
+        finally:
+            reader.release()
     finally:
         out.stop()
-    assert got is not None, "nothing could be read back from the loopback device"
-    assert got[90, 40, 2] > 180 and got[90, 280, 2] < 80
+    assert got[0][90, 40, 2] > 180 and got[0][90, 280, 2] < 80

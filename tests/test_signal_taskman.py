@@ -61,3 +61,22 @@ def test_run_in_background_error_and_to_gui(qtbot):
     t.join()
     qtbot.waitUntil(lambda: bool(calls), timeout=10_000)
     assert calls == [(7, main)]
+
+
+def test_coalesced_runs_once_per_burst_on_the_gui_thread(qtbot):
+    from console.ui.taskman import coalesced, to_gui
+
+    main = threading.get_ident()
+    runs: list[int] = []
+    refresh = coalesced(lambda: runs.append(threading.get_ident()))
+    threads = [threading.Thread(target=lambda: [refresh() for _ in range(50)]) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    marker: list[bool] = []
+    to_gui(lambda: marker.append(True))  # queued after the burst's one run
+    qtbot.waitUntil(lambda: bool(marker), timeout=10_000)
+    assert runs == [main]  # 200 calls from four threads: one run, on the GUI thread
+    refresh()  # a call after the run queues the next one
+    qtbot.waitUntil(lambda: len(runs) == 2, timeout=10_000)

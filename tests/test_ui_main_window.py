@@ -87,3 +87,57 @@ def test_problems_reported_from_other_threads_reach_the_status_bar(qtbot, consol
     t.join()
     bar = window.statusBar()
     qtbot.waitUntil(lambda: message in bar.currentMessage(), timeout=3000)
+
+
+def test_overlay_language_and_aspect_chosen_in_the_menu_are_back_after_a_restart(qtbot, tmp_path):
+    """The View menu's overlay language (and output aspect) go to `[ui]` of the real settings
+    file, keeping what else is there, and the next start uses them."""
+    from console.config import load_settings
+    from console.ui.main_window import MainWindow
+
+    config = tmp_path / "config.toml"
+    config.write_text('# the host\'s notes\n[ui]\nlang = "en"\n\n[demo]\nrate = 7\n', encoding="utf-8")
+
+    def start() -> ConsoleApp:
+        return ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp_path / "s.db", config=config))
+
+    first = start()
+    try:
+        assert first.overlays.language == "zh" and first.overlays.aspect == "16:9"  # the defaults
+        window = MainWindow(first, layout_file=tmp_path / "layout.ini")
+        qtbot.addWidget(window)
+        window.overlay_lang_actions["en"].trigger()
+        window.aspect_actions["9:16"].trigger()
+        assert first.overlays.language == "en" and first.overlays.aspect == "9:16"  # at once
+        window.close()
+    finally:
+        first.shutdown()
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith("# the host's notes") and "rate = 7" in text
+    saved = load_settings(config)
+    assert (saved.overlay_lang, saved.aspect, saved.lang, saved.demo_rate) == ("en", "9:16", "en", 7)
+
+    second = start()
+    try:
+        assert second.overlays.language == "en" and second.overlays.aspect == "9:16"
+        window = MainWindow(second, layout_file=tmp_path / "layout.ini")
+        qtbot.addWidget(window)
+        assert window.overlay_lang_actions["en"].isChecked() and window.aspect_actions["9:16"].isChecked()
+        window.overlay_lang_actions["zh"].trigger()
+        window.close()
+    finally:
+        second.shutdown()
+    assert load_settings(config).overlay_lang == "zh"
+
+
+def test_an_unwritable_settings_file_keeps_the_choice_for_the_session_and_says_so(qtbot, tmp_path):
+    config = tmp_path / "settings-dir"
+    config.mkdir()  # a folder where the file should be: cannot be written
+    app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp_path / "s.db", config=config / "sub" / "c.toml"))
+    try:
+        (config / "sub").write_text("not a folder", encoding="utf-8")
+        app.set_overlay_language("en")
+        assert app.overlays.language == "en"
+        assert "could not be saved" in app.notices[-1]
+    finally:
+        app.shutdown()

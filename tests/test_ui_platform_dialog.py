@@ -7,51 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 
-import keyring
-import keyring.backend
-import pytest
-import qasync
 import websockets
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFormLayout
+from PySide6.QtWidgets import QFormLayout
 
 from console.app import AppOptions, ConsoleApp
 from console.providers.status import ConnState
 from console.store import queries
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    monkeypatch.delenv("LIVE_CONSOLE_BRIDGE_TOKEN", raising=False)
-    yield ring
-    keyring.set_keyring(previous)
-
-
-async def until(predicate, timeout=20.0, why=lambda: ""):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"condition not reached in time {why()}"
-        await asyncio.sleep(0.02)
+from tests.waiting import until
+from tests.window_helpers import run_on_qt_loop, shown_window
 
 
 def row_labels(form) -> list[str]:
@@ -59,21 +23,15 @@ def row_labels(form) -> list[str]:
 
 
 def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbot, tmp_path, memory_keyring):
-    from console.ui.main_window import MainWindow
-
     cfg = tmp_path / "config.toml"
     cfg.write_text("# my show settings\n[ui]\nlang = \"en\"\n", encoding="utf-8")
     app = ConsoleApp(AppOptions(demo=False, camera="demo", db=tmp_path / "s.db", config=cfg))
-    window = MainWindow(app, layout_file=tmp_path / "layout.ini")
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, app, tmp_path)
     first_session = app.session_id
     port = 0  # any free port: the one bound is read back from the provider (no race)
-    loop = qasync.QEventLoop(QApplication.instance())
-    asyncio.set_event_loop(loop)
-    stop = asyncio.Event()
 
     async def scenario():
+        stop = asyncio.Event()
         running = asyncio.ensure_future(app.run(stop=stop))
         dialog = window.show_platform_settings()
         names = [dialog.platforms.item(i).data(Qt.UserRole) for i in range(dialog.platforms.count())]
@@ -90,7 +48,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
         dialog.cred_edits["TOKEN"].setText("tok-123")
         dialog.set_edits["port"].setText(str(port))
         dialog.save_btn.click()
-        await until(lambda: "keyring" in dialog.result.text(), why=dialog.result.text)
+        await until(lambda: "keyring" in dialog.result.text(), what=dialog.result.text)
         assert "stored in the keyring" in dialog.result.text(), dialog.result.text()
         assert memory_keyring.store == {("live-console", "bridge:token"): "tok-123"}
         text = cfg.read_text(encoding="utf-8")
@@ -106,7 +64,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
             item.setCheckState(Qt.Checked if item.data(Qt.UserRole) == "bridge" else Qt.Unchecked)
         dialog.connect_btn.click()
         await until(lambda: app.platforms.names == ["bridge"] and app.session_id != first_session)
-        await until(lambda: "session" in dialog.result.text(), why=dialog.result.text)
+        await until(lambda: "session" in dialog.result.text(), what=dialog.result.text)
         from console.config import load_settings
         assert load_settings(cfg).platforms == ["bridge"]  # the next start uses the same platform
         provider = app.platforms.primary
@@ -134,12 +92,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
         stop.set()
         await running
 
-    try:
-        with loop:
-            loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        app.shutdown()
+    run_on_qt_loop(app, scenario)
     db = queries.open_db(tmp_path / "s.db")
     sessions = {s["id"]: s for s in queries.list_sessions(db)}
     assert sessions[first_session]["is_demo"] and sessions[app.session_id]["platform"] == "bridge"
@@ -183,20 +136,15 @@ def test_platform_badge_only_when_multistreaming():
 
 def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path, memory_keyring, monkeypatch):
     """Done-when of issue 8: the window, the settings dialog, the Bilibili open-live double."""
-    from console.ui.main_window import MainWindow
     from tests.doubles.bilibili import BilibiliDouble
 
     for name in ("ACCESS_KEY_ID", "ACCESS_KEY_SECRET", "AUTH_CODE"):
         monkeypatch.delenv(f"LIVE_CONSOLE_BILIBILI_{name}", raising=False)
     app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp_path / "s.db", config=tmp_path / "config.toml"))
-    window = MainWindow(app, layout_file=tmp_path / "layout.ini")
-    qtbot.addWidget(window)
-    window.show()
-    loop = qasync.QEventLoop(QApplication.instance())
-    asyncio.set_event_loop(loop)
-    stop = asyncio.Event()
+    window = shown_window(qtbot, app, tmp_path)
 
     async def scenario():
+        stop = asyncio.Event()
         double = await BilibiliDouble().start()
         running = asyncio.ensure_future(app.run(stop=stop))
         app.start_video()
@@ -210,7 +158,7 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
             dialog.set_edits["app_id"].setText(str(double.app_id))
             dialog.set_edits["api_base"].setText(double.base)
             dialog.save_btn.click()
-            await until(lambda: "keyring" in dialog.result.text(), why=dialog.result.text)
+            await until(lambda: "keyring" in dialog.result.text(), what=dialog.result.text)
             assert ("live-console", "bilibili:access_key_secret") in memory_keyring.store
             assert double.secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
             for i in range(dialog.platforms.count()):
@@ -222,8 +170,8 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
             await double.send(conn, batch)
             await double.send(conn, batch[:10], how="each")  # redelivered: dropped at the hub
             bar = window.statusBar()
-            await until(lambda: "bilibili: live" in bar.connection.text(), why=bar.connection.text)
-            await until(lambda: app.platforms.received["bilibili"] >= len(double.expected), why=dialog.status.text)
+            await until(lambda: "bilibili: live" in bar.connection.text(), what=bar.connection.text)
+            await until(lambda: app.platforms.received["bilibili"] >= len(double.expected), what=dialog.status.text)
             await until(lambda: window.comments_model.rowCount() > 5)
             assert "DEMO" not in window.windowTitle()
             await asyncio.sleep(0.5)
@@ -235,12 +183,7 @@ def test_gui_connects_to_the_bilibili_double_through_the_dialog(qtbot, tmp_path,
             await running
             await double.stop()
 
-    try:
-        with loop:
-            loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        app.shutdown()
+    run_on_qt_loop(app, scenario)
     db = queries.open_db(tmp_path / "s.db")
     rows = queries.session_events(db, app.session_id)
     assert {r["platform"] for r in rows if r["kind"] != "action"} == {"bilibili"}

@@ -8,7 +8,6 @@ import os
 
 import httpx
 import pytest
-from keyring.backend import KeyringBackend
 
 from console.i18n import set_language
 from console.providers.status import ConnState, ConnStatus
@@ -19,34 +18,6 @@ from tests.doubles.youtube import YouTubeDouble
 from tests.platform_helpers import until
 
 SHOTS = os.environ.get("LIVE_CONSOLE_SHOTS")
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    import keyring.core
-
-    previous = keyring.core._keyring_backend  # may be unset; get_keyring() would try to load one
-    kr = MemoryKeyring()
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.core._keyring_backend = previous
 
 
 def shot(widget, name):

@@ -10,47 +10,14 @@ import os
 import socket
 from pathlib import Path
 
-import keyring
-import keyring.backend
-import pytest
-import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from console.app import AppOptions, ConsoleApp
 from console.providers.status import ConnState
 from console.store import queries
 from tests.doubles.twitch import TwitchDouble
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch):
-    import keyring.core
-
-    previous = keyring.core._keyring_backend
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    for name in ("TOKEN", "CLIENT_ID", "REFRESH_TOKEN"):
-        monkeypatch.delenv(f"LIVE_CONSOLE_TWITCH_{name}", raising=False)
-    yield ring
-    keyring.core._keyring_backend = previous
+from tests.waiting import until
+from tests.window_helpers import run_on_qt_loop, shown_window
 
 
 def free_port() -> int:
@@ -59,16 +26,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def until(predicate, timeout=30.0, what=""):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out: {what}"
-        await asyncio.sleep(0.02)
-
-
 def test_sign_in_again_from_the_window_restarts_twitch_in_the_same_session(qtbot, tmp_path, memory_keyring):
-    from console.ui.main_window import MainWindow
-
     http_port, ws_port = free_port(), free_port()
     cfg = tmp_path / "config.toml"
     cfg.write_text(f"""[platform]
@@ -84,17 +42,13 @@ keepalive_margin_s = 10
 """, encoding="utf-8")
     memory_keyring.store[("live-console", "twitch:token")] = "tok-expired"
     app = ConsoleApp(AppOptions(camera="demo", db=tmp_path / "s.db", config=cfg))
-    window = MainWindow(app, layout_file=tmp_path / "layout.ini")
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_window(qtbot, app, tmp_path)
     session = app.session_id
-    loop = qasync.QEventLoop(QApplication.instance())
-    asyncio.set_event_loop(loop)
-    stop = asyncio.Event()
     shots = Path(os.environ.get("LIVE_CONSOLE_SHOTS") or tmp_path)
     state = {}
 
     async def scenario():
+        stop = asyncio.Event()
         tw = await TwitchDouble(device_pending_polls=2).start(http_port, ws_port)
         state["tw"] = tw
         running = asyncio.ensure_future(app.run(stop=stop))
@@ -135,12 +89,7 @@ keepalive_margin_s = 10
             await running
             await tw.stop()
 
-    try:
-        with loop:
-            loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        app.shutdown()
+    run_on_qt_loop(app, scenario)
     assert app.session_id == session, "signing in again keeps the session"
     db = queries.open_db(tmp_path / "s.db")
     assert state["mid"] in [c["msg_id"] for c in queries.session_events(db, session, ["comment"])]

@@ -8,15 +8,7 @@ from console.video.capture import DEMO, CameraError, CaptureThread, parse_source
 from console.video.demo_camera import DemoCamera
 from console.video.frames import LatestSlot
 from console.video.pipeline import VideoPipeline
-
-
-def _wait(pred, timeout=60.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return False
+from tests.waiting import wait_until
 
 
 def test_demo_camera_moves_like_a_head_and_is_deterministic():
@@ -42,7 +34,7 @@ def test_demo_source_delivers_frames_latest_wins():
     cap = CaptureThread(DEMO, slot, statuses.append, width=320, height=180, fps=60)
     cap.start()
     try:
-        assert _wait(lambda: cap.frames >= 10)
+        wait_until(lambda: cap.frames >= 10)
     finally:
         cap.stop()
     assert statuses[0].state == "ok" and statuses[-1].state == "stopped"
@@ -85,7 +77,7 @@ def test_lost_device_is_reported_and_retried_while_app_keeps_running(monkeypatch
     monkeypatch.setattr(CaptureThread, "MAX_FAILED_READS", 3)
     cap.start()
     try:
-        assert _wait(lambda: len(opens) >= 3, timeout=60)
+        wait_until(lambda: len(opens) >= 3)
     finally:
         cap.stop()
     states = [s.state for s in statuses]
@@ -143,13 +135,14 @@ def test_pipeline_runs_processors_on_worker_and_survives_a_failing_one():
 
     # Keep the camera going until the worker has processed a few frames: a busy machine only
     # makes this take longer (latest-frame-wins drops the rest).
-    i = 0
-    deadline = time.monotonic() + 60
-    while pipe.processed < 5 and time.monotonic() < deadline:
+    frames = iter(range(10**6))
+
+    def fed_and_processed() -> bool:
+        i = next(frames)
         capture.put(Frame(cam.read(i / 30), i, time.monotonic(), "demo"))
-        i += 1
-        time.sleep(0.005)
-    assert pipe.processed >= 5
+        return pipe.processed >= 5
+
+    wait_until(fed_and_processed, interval=0.005, what="5 frames through the worker")
     out = pipe.output.poll()
     pipe.stop()
     assert out is not None and tuple(out.image[0, 0]) == (1, 2, 3)
@@ -211,7 +204,7 @@ def test_overlapped_stages_render_each_frame_with_its_own_tracking(overlap):
             image[0, 0, 0] = i
             capture.put(Frame(image, i, i / 30))
             assert capture.wait_empty(timeout=20)  # never drop: every frame goes through
-        assert _wait(lambda: len(seen) == 30, timeout=20)
+        wait_until(lambda: len(seen) == 30)
     finally:
         pipe.stop()
     # Rendered in order, each with the tracking of its own frame (never a neighbour's).

@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from console import __version__
+from console.cli.bench_run import run_logged
 from console.core.hub import SessionHub
 from console.providers.demo import DemoConfig, DemoProvider
 from console.store.writer import SessionStore
@@ -176,16 +175,5 @@ def _print_table(r: BenchResult) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.rate <= 0 or args.seconds <= 0:
-        print("--rate and --seconds must be greater than zero")
-        return 2
-    if args.db is not None:
-        result = measure(args.rate, args.seconds, args.seed, args.db)
-    else:
-        with tempfile.TemporaryDirectory(prefix="live-console-bench-") as tmp:
-            result = measure(args.rate, args.seconds, args.seed, Path(tmp) / "bench.sqlite")
-    if args.json:
-        print(json.dumps(asdict(result), ensure_ascii=False))
-    else:
-        _print_table(result)
-    return 0 if result.sustained else 1
+    return run_logged(args, lambda db: measure(args.rate, args.seconds, args.seed, db), prefix="live-console-bench-",
+                      table=_print_table, figures=asdict, ok=lambda r: r.sustained)

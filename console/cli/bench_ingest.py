@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from console.cli.bench_run import run_logged
 
 HEARTBEAT_MS = 10
 TARGET_RATE = 10_000
@@ -207,13 +207,5 @@ def _print(r: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.rate <= 0 or args.seconds <= 0:
-        print("--rate and --seconds must be greater than zero")
-        return 2
-    with tempfile.TemporaryDirectory(prefix="live-console-ingest-") as tmp:
-        result = measure(args.rate, args.seconds, args.seed, Path(tmp) / "bench.sqlite")
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        _print(result)
-    return 0 if result["ok"] else 1
+    return run_logged(args, lambda db: measure(args.rate, args.seconds, args.seed, db), prefix="live-console-ingest-",
+                      table=_print, figures=dict, ok=lambda r: r["ok"])

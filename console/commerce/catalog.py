@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from console.i18n import pick
 from console.resources import resource
 from console.validate.catalog_schema import check_product
 
@@ -82,24 +83,27 @@ def parse_product(raw: Mapping[str, Any], source: str,
     """One product table; `tryon_items` (renderer kind -> its property keys) checks the try-on."""
     sku = str(raw.get("sku", "")).strip()
     if not sku:
-        raise CatalogError(f"{source}: a product has no SKU")
+        raise CatalogError(pick(f"{source}: a product has no SKU", f"{source}：有商品没有 SKU"))
     try:
         price = float(raw.get("price", 0.0))
     except (TypeError, ValueError):
-        raise CatalogError(f"{source}: product {sku} has a price that is not a number ({raw.get('price')!r})") from None
+        raise CatalogError(pick(f"{source}: product {sku} has a price that is not a number ({raw.get('price')!r})",
+                                f"{source}：商品 {sku} 的价格不是数字（{raw.get('price')!r}）")) from None
     if price < 0:
-        raise CatalogError(f"{source}: product {sku} has a negative price")
+        raise CatalogError(pick(f"{source}: product {sku} has a negative price", f"{source}：商品 {sku} 的价格为负数"))
     item = raw.get("item") or None
     props = dict(raw.get("props", {}))
     shades = tuple(Shade(*_names(s, ""), dict(s.get("props", {}))) for s in raw.get("shades", []))
     if item is not None and tryon_items is not None:
         if item not in tryon_items:
-            raise CatalogError(f"{source}: product {sku} uses an unknown try-on item {item!r}")
+            raise CatalogError(pick(f"{source}: product {sku} uses an unknown try-on item {item!r}",
+                                    f"{source}：商品 {sku} 使用了未知的试妆项目 {item!r}"))
         known = set(tryon_items[item])
         for keys in (props, *(s.props for s in shades)):
             unknown = set(keys) - known
             if unknown:
-                raise CatalogError(f"{source}: product {sku} sets unknown properties {sorted(unknown)} for {item}")
+                raise CatalogError(pick(f"{source}: product {sku} sets unknown properties {sorted(unknown)} for {item}",
+                                        f"{source}：商品 {sku} 为 {item} 设置了未知属性 {sorted(unknown)}"))
     sizes = tuple(Size(*_names(s, "")) if isinstance(s, Mapping) else Size(str(s), str(s))
                   for s in raw.get("sizes", []))
     faqs = tuple(dict(f) for f in raw.get("faq", raw.get("faqs", [])) if isinstance(f, Mapping))
@@ -152,11 +156,12 @@ class Catalog:
                 text = path.read_text(encoding="utf-8")
                 data = tomllib.loads(text)
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                problems.append(f"{path.name} could not be read: {exc}")
+                problems.append(pick(f"{path.name} could not be read: {exc}", f"{path.name} 无法读取：{exc}"))
                 continue
             entries = data.get("product", [])
             if not isinstance(entries, list):
-                problems.append(f"{path.name}: product must be a list of [[product]] tables")
+                problems.append(pick(f"{path.name}: product must be a list of [[product]] tables",
+                                     f"{path.name}：product 应为 [[product]] 表的列表"))
                 continue
             for index, raw in enumerate(entries):
                 # Types and ranges first (console/validate/catalog_schema.py): skip, say where.
@@ -170,7 +175,8 @@ class Catalog:
                     problems.append(str(exc))
                     continue
                 if product.sku in seen:
-                    problems.append(f"{path.name}: SKU {product.sku} appears twice; the first is kept")
+                    problems.append(pick(f"{path.name}: SKU {product.sku} appears twice; the first is kept",
+                                         f"{path.name}：SKU {product.sku} 出现了两次；保留第一个"))
                     continue
                 seen.add(product.sku)
                 products.append(product)

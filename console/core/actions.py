@@ -16,6 +16,15 @@ POLL_CLOSE = "poll.close"  # {"poll_id", "tally": [int, ...], "by_platform"?: {s
 # The same poll run natively on a platform: {"poll_id", "platform", "state": "open"|"closed"|"failed",
 # "remote_id", "tally": [int, ...], "message"} (tallies as the platform counted them).
 POLL_NATIVE = "poll.native"
+# Twitch channel-points predictions, each step as the platform confirmed it: {"prediction_id",
+# "platform", "state", "remote_id" (Twitch's id), "title", "by": "host"|"cue"|"platform",
+# "outcomes": [{"title", "users", "channel_points"}], "winner": title|None, "message"}; a refused
+# step is prediction.failed with "step" (open|lock|resolve|cancel) and the reason in "message".
+PREDICTION_OPEN = "prediction.open"
+PREDICTION_LOCK = "prediction.lock"
+PREDICTION_RESOLVE = "prediction.resolve"
+PREDICTION_CANCEL = "prediction.cancel"
+PREDICTION_FAILED = "prediction.failed"
 
 # Lottery (commit-reveal). open: {"draw_id", "keyword", "window_s", "winners", "commitment"}
 LOTTERY_OPEN = "lottery.open"

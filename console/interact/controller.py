@@ -29,6 +29,7 @@ from .fatigue import FatigueGuard
 from .lint import AirTextLint, describe
 from .outbox import Outbox
 from .poll import PollBackend
+from .prediction import PredictionBackend
 from .presets import Preset, load_presets
 from .results import Result, ok, refused
 from .views import OverlayState, RoomView
@@ -49,7 +50,8 @@ class Interactions:
                  coupon_backend: CouponBackend | None = None, fatigue: FatigueGuard | None = None,
                  lint: AirTextLint | None = None, presets: list[Preset] | None = None,
                  poll_backend: PollBackend | None = None, catalog: Catalog | None = None,
-                 language: Callable[[], str] | None = None) -> None:
+                 language: Callable[[], str] | None = None,
+                 prediction_backend: PredictionBackend | None = None) -> None:
         self.hub = hub
         self.catalog = catalog if catalog is not None else shared_catalog()
         """The one product catalog: product cards and segments take names and prices from it."""
@@ -63,6 +65,8 @@ class Interactions:
         self.presets: list[Preset] = load_presets(problems=self.preset_problems) if presets is None else presets
         self.coupon_backend = coupon_backend
         self.poll_backend = poll_backend
+        self.prediction_backend = prediction_backend
+        """Runs predictions on the platform (Twitch); None = no platform has them (refused)."""
         self._lock = threading.RLock()
         self.outbox = Outbox(self.clock)
         self.changed = Signal("interactions.changed")

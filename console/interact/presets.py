@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from console.config import default_config_path
+from console.i18n import pick
 from console.resources import resource
 
 from console.validate.presets_schema import check_presets
@@ -51,7 +52,8 @@ def load_presets(path: Path | None = None, user_path: Path | None = None,
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        notes.append(f"The presets file {path} could not be read ({exc}); no presets loaded.")
+        notes.append(pick(f"The presets file {path} could not be read ({exc}); no presets loaded.",
+                          f"预设文件 {path} 无法读取（{exc}）；未加载任何预设。"))
         data, text = {}, ""
     kinds = {name: registry.KINDS[name].preset_action for name in registry.preset_kinds()}
     good, bad = check_presets(data, text, path.name, kinds)

@@ -52,6 +52,12 @@ class Control:
     call: Callable[["Interactions"], "Result"]
     visible: Callable[[Any], bool] = lambda view: True
     confirm: Confirm | None = None
+    text: Callable[[Any], Text] | None = None
+    """The button's words for a view when they depend on it (a prediction's outcome names);
+    None = `label`."""
+
+    def label_for(self, view: Any) -> Text:
+        return self.text(view) if self.text is not None and view is not None else self.label
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,9 @@ from console.commerce.catalog import Catalog, shared_catalog
 from console.core import actions as A
 from console.core.clock import Clock
 from console.core.events import ActionSource
+from console.i18n import pick
 from console.messages import M
+from console.validate.params import signature_problem
 from console.validate.show_schema import check_cue, check_segment
 
 from . import registry
@@ -91,16 +93,16 @@ class Show:
 
 def _check_params(cue_id: str, action: str, params: dict[str, Any]) -> None:
     registered = registry.action(action)
-    if registered is not None:
-        problem = registered.check(params)
-    else:
+    fn = registered.fn if registered is not None else getattr(Interactions, action)
+    found = signature_problem(fn, params)  # unknown or missing settings, in the host's words
+    problem = found[1] if found else None
+    if problem is None:
         try:
-            inspect.signature(getattr(Interactions, action)).bind(None, **params)
-            problem = None
+            inspect.signature(fn).bind(None, **params)
         except TypeError as exc:
             problem = str(exc)
     if problem:
-        raise ShowFileError(f"cue {cue_id!r} ({action}): {problem}")
+        raise ShowFileError(pick(f"cue {cue_id!r} ({action}): {problem}", f"提示 {cue_id!r}（{action}）：{problem}"))
 
 
 def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None = None,
@@ -116,7 +118,7 @@ def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None
     def bad(message: str) -> None:
         if problems is None:
             raise ShowFileError(message)
-        problems.append(f"{message}; skipped")
+        problems.append(pick(f"{message}; skipped", f"{message}；已跳过"))
 
     segments: list[Segment] = []
     start = 0.0
@@ -125,23 +127,27 @@ def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None
         found = check_segment(raw, i)
         if found:
             for p in found:
-                bad(f"{name}: {p}")
+                bad(pick(f"{name}: {p}", f"{name}：{p}"))
             continue
         try:
             duration = float(raw["duration_s"])
             sku = str(raw["sku"])
             product = catalog.find(sku)
             if product is None and "name" not in raw:
-                raise ShowFileError(f"{name}: segment {i} names {sku}, which is not in the product catalog "
-                                    "(add it to resources/catalog/, or give the segment a name and price)")
+                raise ShowFileError(pick(f"{name}: segment {i} names {sku}, which is not in the product catalog "
+                                         "(add it to resources/catalog/, or give the segment a name and price)",
+                                         f"{name}：第 {i} 段的 {sku} 不在商品目录中"
+                                         "（请加入 resources/catalog/，或为该段写上 name 和 price）"))
             price = float(raw["price"]) if "price" in raw else (product.price if product else None)
             tryon = raw.get("tryon")
             if tryon is not None and not isinstance(tryon, bool):
-                raise ShowFileError(f"{name}: segment {i} ({sku}): tryon must be true or false")
+                raise ShowFileError(pick(f"{name}: segment {i} ({sku}): tryon must be true or false",
+                                         f"{name}：第 {i} 段（{sku}）：tryon 应为 true 或 false"))
             seg = Segment(sku, str(raw.get("name") or f"{product.name_zh} {product.name_en}"), duration, start,
                           price, tryon)
         except (KeyError, TypeError, ValueError) as exc:
-            bad(str(exc) if isinstance(exc, ShowFileError) else f"{name}: segment {i} needs sku and duration_s ({exc})")
+            bad(str(exc) if isinstance(exc, ShowFileError) else pick(f"{name}: segment {i} needs sku and duration_s ({exc})",
+                                                                     f"{name}：第 {i} 段需要 sku 和 duration_s（{exc}）"))
             continue
         segments.append(seg)
         start += duration
@@ -159,28 +165,32 @@ def parse_show(data: dict[str, Any], name: str = "show", catalog: Catalog | None
 
 def _parse_cue(raw: Any, i: int, name: str, seen: set[str]) -> Cue:
     if not isinstance(raw, dict):
-        raise ShowFileError(f"{name}: cue {i} is not a table ([[cue]] with keys under it)")
+        raise ShowFileError(pick(f"{name}: cue {i} is not a table ([[cue]] with keys under it)",
+                                 f"{name}：第 {i} 个提示不是表（[[cue]] 下面写键）"))
     cue_id = str(raw.get("id") or f"cue-{i}")
     if cue_id in seen:
-        raise ShowFileError(f"{name}: two cues are called {cue_id!r}")
+        raise ShowFileError(pick(f"{name}: two cues are called {cue_id!r}", f"{name}：有两个提示都叫 {cue_id!r}"))
     seen.add(cue_id)
     action = raw.get("action")
     if not isinstance(action, str) or action not in cue_actions():
-        raise ShowFileError(f"{name}: cue {cue_id!r} has unknown action {action!r} "
-                            f"(one of: {', '.join(cue_actions())})")
+        raise ShowFileError(pick(f"{name}: cue {cue_id!r} has unknown action {action!r} (one of: {', '.join(cue_actions())})",
+                                 f"{name}：提示 {cue_id!r} 的动作 {action!r} 未知（可选：{'、'.join(cue_actions())}）"))
     try:
         at_s = float(raw["at_s"])
     except (KeyError, TypeError, ValueError):
-        raise ShowFileError(f"{name}: cue {cue_id!r} needs at_s (seconds from the start)") from None
+        raise ShowFileError(pick(f"{name}: cue {cue_id!r} needs at_s (seconds from the start)",
+                                 f"{name}：提示 {cue_id!r} 需要 at_s（从开始算起的秒数）")) from None
     if at_s < 0:
-        raise ShowFileError(f"{name}: cue {cue_id!r} is before the show starts (at_s < 0)")
+        raise ShowFileError(pick(f"{name}: cue {cue_id!r} is before the show starts (at_s < 0)",
+                                 f"{name}：提示 {cue_id!r} 在节目开始之前（at_s < 0）"))
     params = {k: v for k, v in raw.items() if k not in _RESERVED}
     if "source" in params:
-        raise ShowFileError(f"{name}: cue {cue_id!r} may not set source (cues are always CUE)")
+        raise ShowFileError(pick(f"{name}: cue {cue_id!r} may not set source (cues are always CUE)",
+                                 f"{name}：提示 {cue_id!r} 不能设置 source（提示的来源总是 CUE）"))
     _check_params(cue_id, action, params)
     found = check_cue(raw, cue_id, action, params)
     if found:
-        raise ShowFileError(f"{name}: " + "; ".join(found))
+        raise ShowFileError(pick(f"{name}: " + "; ".join(found), f"{name}：" + "；".join(found)))
     return Cue(cue_id, at_s, action, params, str(raw.get("note", "")))
 
 
@@ -189,9 +199,10 @@ def load_show(path: Path | str, catalog: Catalog | None = None, problems: list[s
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ShowFileError(f"Cannot open the run-of-show {path}: {exc.strerror or exc}") from None
+        raise ShowFileError(pick(f"Cannot open the run-of-show {path}: {exc.strerror or exc}",
+                                 f"无法打开节目单 {path}：{exc.strerror or exc}")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ShowFileError(f"{path.name} is not valid TOML: {exc}") from None
+        raise ShowFileError(pick(f"{path.name} is not valid TOML: {exc}", f"{path.name} 不是有效的 TOML：{exc}")) from None
     return parse_show(data, path.name, catalog, problems)
 
 

@@ -9,10 +9,12 @@ fps, bitrate, keyframe interval — comes from the platform the URL belongs to a
     queue_seconds = 3                # frames kept per destination while it reconnects
     [push.presets.bilibili."16:9"]   # any key of Preset; the rest keeps the default
     bitrate_kbps = 4000
-    [[push.destinations]]
+    [[push.destinations]]            # the Go live dialog writes these (console/output/push_saved.py)
     name = "bilibili"
     url = "rtmp://live-push.bilivideo.com/live-bvc/"
     aspect = "16:9"                  # default: the program's aspect
+    platform = "bilibili"            # whose preset; default: the platform the URL belongs to
+    bitrate_kbps = 4500              # any key of Preset: this destination's own value
 
 The stream key never goes into the settings file, the log or SQLite: it comes from the OS
 keyring (service "live-console", user "push:<name>_key") or, headless/CI, from the environment
@@ -25,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from console.i18n import pick
 from console.providers.credentials import get_credential
@@ -114,15 +116,49 @@ def save_stream_key(name: str, key: str) -> None:
     set_credential("push", f"{_env_safe(name)}_KEY", key)
 
 
+def forget_stream_key(name: str) -> None:
+    """Remove a destination's key from the OS keyring (nothing to do where there is none)."""
+    from console.providers.credentials import delete_credential
+
+    try:
+        delete_credential("push", f"{_env_safe(name)}_KEY")
+    except Exception:  # noqa: BLE001 — no keyring: nothing was stored there
+        pass
+
+
+def key_variable(name: str) -> str:
+    """The environment variable that gives `name` its key where there is no keyring."""
+    return f"LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY"
+
+
 def stream_key(name: str) -> str | None:
     """The destination's stream key: its own (env / keyring), else the shared LIVE_CONSOLE_PUSH_KEY."""
     return get_credential("push", f"{_env_safe(name)}_KEY") or get_credential("push", "key")
 
 
+PRESET_KEYS = tuple(f.name for f in fields(Preset))
+
+
+def preset_values(values: dict[str, Any], where: str) -> dict[str, int | float]:
+    """Checked Preset overrides (`bitrate_kbps = 4000` …) from a settings table named `where`."""
+    unknown = set(values) - set(PRESET_KEYS)
+    bad = [k for k, v in values.items() if k in PRESET_KEYS and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1e6)]
+    if unknown or bad:
+        raise PushConfigError(pick(
+            f"{where}: {', '.join(sorted(unknown | set(bad)))} not valid (keys: {', '.join(PRESET_KEYS)}, positive numbers).",
+            f"{where}：{', '.join(sorted(unknown | set(bad)))} 无效（可用：{', '.join(PRESET_KEYS)}，须为正数）。"))
+    return {k: (float(v) if k == "keyframe_s" else int(v)) for k, v in values.items()}
+
+
+def _with(preset: Preset, values: dict[str, int | float]) -> Preset:
+    preset = replace(preset, **values)
+    # H.264 4:2:0 needs even sizes.
+    return replace(preset, width=max(2, preset.width // 2 * 2), height=max(2, preset.height // 2 * 2))
+
+
 def presets_from(section: dict[str, Any]) -> dict[str, dict[str, Preset]]:
     """Defaults overlaid with `[push.presets.<platform>."<aspect>"]` tables."""
     presets = {p: dict(a) for p, a in DEFAULT_PRESETS.items()}
-    known = {f.name for f in fields(Preset)}
     for platform, by_aspect in (section.get("presets") or {}).items():
         if not isinstance(by_aspect, dict):
             raise PushConfigError(pick(f"[push.presets.{platform}] must be a table of aspects.",
@@ -131,26 +167,36 @@ def presets_from(section: dict[str, Any]) -> dict[str, dict[str, Preset]]:
             if aspect not in ASPECTS or not isinstance(values, dict):
                 raise PushConfigError(pick(f"[push.presets.{platform}] aspect {aspect!r} must be \"16:9\" or \"9:16\".",
                                            f"[push.presets.{platform}] 比例 {aspect!r} 只能是 \"16:9\" 或 \"9:16\"。"))
-            unknown = set(values) - known
-            bad = [k for k, v in values.items() if k in known and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0)]
-            if unknown or bad:
-                raise PushConfigError(pick(
-                    f"[push.presets.{platform}.\"{aspect}\"]: {', '.join(sorted(unknown | set(bad)))} not valid "
-                    f"(keys: {', '.join(sorted(known))}, positive numbers).",
-                    f"[push.presets.{platform}.\"{aspect}\"]：{', '.join(sorted(unknown | set(bad)))} 无效"
-                    f"（可用：{', '.join(sorted(known))}，须为正数）。"))
+            cast = preset_values(values, f"[push.presets.{platform}.\"{aspect}\"]")
             base = presets.setdefault(platform, dict(DEFAULT_PRESETS["default"]))[aspect]
-            cast = {k: (float(v) if k == "keyframe_s" else int(v)) for k, v in values.items()}
-            preset = replace(base, **cast)
-            # H.264 4:2:0 needs even sizes.
-            presets[platform][aspect] = replace(preset, width=preset.width // 2 * 2, height=preset.height // 2 * 2)
+            presets[platform][aspect] = _with(base, cast)
     return presets
 
 
+def split_key(url: str) -> tuple[str, str | None]:
+    """(the ingest address without its stream key, the key or None), the way `destination()`
+    puts them together: RTMP's last path segment (and any query: Bilibili's key is one), SRT's
+    `streamid`. What the settings file may keep is the first; the second goes to the keyring."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "srt":
+        query = [q for q in parts.query.split("&") if q]
+        keys = [q.partition("=")[2] for q in query if q.startswith("streamid=")]
+        rest = "&".join(q for q in query if not q.startswith("streamid="))
+        return urlunsplit(parts._replace(query=rest)), (keys[0] or None) if keys else None
+    head, _, last = parts.path.rpartition("/")
+    if parts.query or (head and last):
+        key = last + (f"?{parts.query}" if parts.query else "")
+        return urlunsplit(parts._replace(path=head + "/", query="", fragment="")), key or None
+    return url, None
+
+
 def destination(url: str, *, name: str | None = None, aspect: str = "16:9", key: str | None = None,
-                presets: dict[str, dict[str, Preset]] | None = None) -> Destination:
+                presets: dict[str, dict[str, Preset]] | None = None, platform: str | None = None,
+                overrides: dict[str, int | float] | None = None) -> Destination:
     """Build a destination; the key (argument, env or keyring) is appended as the last path
-    segment for RTMP and as `streamid` for SRT when the URL does not already carry it."""
+    segment for RTMP and as `streamid` for SRT when the URL does not already carry it. The preset
+    is `platform`'s (default: the URL's) for the aspect, with `overrides` on top."""
     url = url.strip()
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("rtmp", "rtmps", "srt"):
@@ -158,7 +204,11 @@ def destination(url: str, *, name: str | None = None, aspect: str = "16:9", key:
                                    f"推流地址 {redact_url(url)!r} 须以 rtmp://、rtmps:// 或 srt:// 开头。"))
     if aspect not in ASPECTS:
         raise PushConfigError(pick(f"Aspect {aspect!r} must be \"16:9\" or \"9:16\".", f"画面比例 {aspect!r} 只能是 \"16:9\" 或 \"9:16\"。"))
-    platform = platform_of(url)
+    table = presets or DEFAULT_PRESETS
+    if platform and platform not in table:
+        raise PushConfigError(pick(f"Preset {platform!r} is not known (one of: {', '.join(table)}).",
+                                   f"预设 {platform!r} 不存在（可选：{', '.join(table)}）。"))
+    platform = platform or platform_of(url)
     name = name or (platform if platform != "default" else (urlsplit(url).hostname or "push"))
     if url.endswith("/") or (scheme == "srt" and "streamid=" not in url):
         key = key or stream_key(name)
@@ -168,8 +218,9 @@ def destination(url: str, *, name: str | None = None, aspect: str = "16:9", key:
             raise PushConfigError(pick(
                 f"No stream key for '{name}': save it in the console, or set LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY.",
                 f"“{name}”没有推流码：请在控制台保存，或设置环境变量 LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY。"))
-    table = presets or DEFAULT_PRESETS
     preset = table.get(platform, table["default"])[aspect]
+    if overrides:
+        preset = _with(preset, overrides)
     return Destination(name=name, url=url, preset=preset, platform=platform, aspect=aspect)
 
 
@@ -180,5 +231,20 @@ def destinations_from(section: dict[str, Any], aspect: str) -> list[Destination]
     for i, entry in enumerate(section.get("destinations") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
             raise PushConfigError(pick(f"[[push.destinations]] #{i + 1} needs a url.", f"[[push.destinations]] 第 {i + 1} 项缺少 url。"))
-        out.append(destination(entry["url"], name=entry.get("name"), aspect=entry.get("aspect", aspect), presets=presets))
+        where = f"[[push.destinations]] #{i + 1}"
+        if {"key", "stream_key"} & set(entry):
+            raise PushConfigError(pick(
+                f"{where}: a stream key does not belong in the settings file; save it in Destinations… (OS keyring) "
+                f"or set {key_variable(entry.get('name') or 'NAME')}.",
+                f"{where}：推流码不应写在设置文件中；请在“推流地址…”中保存（系统钥匙串），或设置 {key_variable(entry.get('name') or 'NAME')}。"))
+        overrides = preset_values({k: v for k, v in entry.items() if k not in DESTINATION_KEYS}, where)
+        name, platform = entry.get("name"), entry.get("platform")
+        if not (name is None or isinstance(name, str)) or not (platform is None or isinstance(platform, str)):
+            raise PushConfigError(pick(f"{where}: name and platform must be text.", f"{where}：name 和 platform 须为文字。"))
+        out.append(destination(entry["url"], name=name or None, aspect=entry.get("aspect", aspect), presets=presets,
+                               platform=platform or None, overrides=overrides))
     return out
+
+
+DESTINATION_KEYS = ("name", "url", "aspect", "platform")
+"""What a `[[push.destinations]]` entry holds besides Preset keys (never the stream key)."""

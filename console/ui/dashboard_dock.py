@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from console.i18n import pick
 from console.insight.metrics import FORMULAS, Figures
 from console.insight.service import Insight
+
+from .refreshing import RefreshingPanel
 
 REPLY_GOAL_S = 30.0
 
@@ -16,7 +18,7 @@ def _pct(x: float) -> str:
     return f"{x:.1%}"
 
 
-class DashboardPanel(QWidget):
+class DashboardPanel(RefreshingPanel):
     def __init__(self, insight: Insight, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.insight = insight
@@ -56,19 +58,7 @@ class DashboardPanel(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.alerts)
         layout.addStretch(1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-
-    def _tick(self) -> None:
-        # A dock behind another tab (or closed) costs nothing: it catches up when shown.
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
-        super().showEvent(event)
-        self.refresh()
+        self.start_refreshing()
 
     def refresh(self) -> None:
         f = self.insight.figures()

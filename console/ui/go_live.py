@@ -1,8 +1,9 @@
 """Go live / End: the push output's toolbar, its destination dialog and its status-bar health.
 
 The toolbar holds one big button (Go live ↔ End) and "Destinations…". Destinations come from
-`--push URL`, the settings file's `[[push.destinations]]`, and this session's dialog (the stream
-key typed there goes to the OS keyring, never to the settings file). Starting and ending run off
+`--push URL` and the settings file's `[[push.destinations]]`, which the dialog adds to and removes
+from so they are there at the next start (the stream key typed there goes to the OS keyring,
+never to the settings file; without a keyring it is used for this session only). Starting and ending run off
 the GUI thread (encoder probing, joining threads); the status bar shows each destination's
 health — state, fps, bitrate, queue, dropped frames, reconnects, encoder — refreshed every second.
 """
@@ -10,64 +11,17 @@ health — state, fps, bitrate, queue, dropped frames, reconnects, encoder — r
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QStatusBar, QToolBar, QWidget)
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QStatusBar, QToolBar, QWidget
 
 from console.i18n import pick
-from console.output.push_config import ASPECTS, PushConfigError, destination, redact_url, save_stream_key
+from console.output.push_config import redact_url
 
+from .push_destinations import DestinationDialog
 from .taskman import run_in_background
 
 GO_LIVE_KEYS = "Ctrl+Shift+L"
 _STATE = {"live": ("●", "#e53935"), "starting": ("○", "#f9a825"), "reconnecting": ("↻", "#f9a825"),
           "failed": ("✕", "#9e9e9e"), "off": ("○", "#9e9e9e")}
-
-
-class DestinationDialog(QDialog):
-    """Add an ingest address and its stream key for this session (key saved to the keyring)."""
-
-    def __init__(self, aspect: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(pick("Add a push destination", "添加推流地址"))
-        form = QFormLayout(self)
-        self.url = QLineEdit()
-        self.url.setPlaceholderText("rtmp://live-push.bilivideo.com/live-bvc/")
-        self.key = QLineEdit()
-        self.key.setEchoMode(QLineEdit.Password)
-        self.key.setPlaceholderText(pick("stream key (kept in the OS keyring)", "推流码（保存在系统钥匙串）"))
-        self.aspect = QComboBox()
-        self.aspect.addItems(list(ASPECTS))
-        self.aspect.setCurrentText(aspect)
-        self.error = QLabel()
-        self.error.setTextFormat(Qt.PlainText)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #e53935")
-        form.addRow(pick("Server URL", "服务器地址"), self.url)
-        form.addRow(pick("Stream key", "推流码"), self.key)
-        form.addRow(pick("Aspect", "画面比例"), self.aspect)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.result_url: str | None = None
-
-    def _check(self) -> None:
-        url, key = self.url.text().strip(), self.key.text().strip()
-        try:
-            dest = destination(url if not key or url.endswith("/") else url + "/", key=key or None,
-                               aspect=self.aspect.currentText())
-        except PushConfigError as exc:
-            self.error.setText(str(exc))
-            return
-        if key:
-            try:
-                save_stream_key(dest.name, key)
-                url = url if url.endswith("/") else url + "/"  # the key is looked up at go-live
-            except Exception:  # noqa: BLE001 — no keyring on this machine: keep it for this session only
-                url = dest.url
-        self.result_url, self.result_aspect = url, self.aspect.currentText()
-        self.accept()
 
 
 class GoLiveBar(QToolBar):
@@ -110,15 +64,10 @@ class GoLiveBar(QToolBar):
         return [redact_url(u) for u in self.urls() + listed]
 
     def add_destination(self) -> None:
-        dialog = DestinationDialog(self.app.overlays.aspect, self)
+        dialog = DestinationDialog(self.app, self.app.overlays.aspect, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-
-        def done(code: int) -> None:
-            if code == QDialog.Accepted and dialog.result_url:
-                self.added.append(dialog.result_url)
-                self.refresh()
-
-        dialog.finished.connect(done)
+        dialog.changed.connect(self.refresh)
+        dialog.session_only.connect(self.added.append)
         self.dialog = dialog
         dialog.open()
 

@@ -13,13 +13,15 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from console.i18n import pick
 from console.insight.heatmap import DEFAULT_BUCKET_S, ZOOMS_S, CellFilter, Grid, Row
 from console.insight.radar import is_peak
 from console.insight.service import Insight
+
+from .refreshing import RefreshingPanel
 
 COLUMNS = 40
 INTENT_NAMES = {
@@ -51,7 +53,7 @@ class _TimeAxis(pg.AxisItem):
         return [_clock(self.to_ts(v)) for v in values]
 
 
-class HeatmapPanel(QWidget):
+class HeatmapPanel(RefreshingPanel):
     def __init__(self, insight: Insight, on_cell: Callable[[CellFilter, str], None] | None = None,
                  product_name: Callable[[str], str] = str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,10 +124,7 @@ class HeatmapPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.strip)
         layout.addWidget(self.map, 1)
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)  # the issue asks for at least once a second
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
+        self.start_refreshing(1000)  # the issue asks for at least once a second
 
     @property
     def bucket_s(self) -> int:
@@ -137,15 +136,6 @@ class HeatmapPanel(QWidget):
         return self.grid.column_start(0) + x * self.grid.bucket_s
 
     # -- drawing -------------------------------------------------------------------------------
-    def _tick(self) -> None:
-        # A dock behind another tab (or closed) costs nothing: it catches up when shown.
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
-        super().showEvent(event)
-        self.refresh()
-
     def refresh(self) -> None:
         with self.insight.lock:
             grid = self.insight.heatmap.grid(self.bucket_s, COLUMNS, normalise=self.norm.currentData())
@@ -171,12 +161,23 @@ class HeatmapPanel(QWidget):
         peak_y = [inter[times.index(x)] for x in peak_x]
         self.peaks.setData(peak_x, peak_y)
         # Marks change rarely: add the new ones, drop those that left the window, keep the rest.
-        wanted = {(ts, label) for ts, _name, label in marks[-30:]}
+        # Marks within a second (a segment starts: product, try-on, card) share one line.
+        at: dict[float, list[str]] = {}
+        for ts, _name, label in sorted(marks[-30:]):
+            start = next((t for t in at if 0 <= ts - t < 1.0), ts)
+            if label not in at.setdefault(start, []):
+                at[start].append(label)
+        wanted = {(ts, " · ".join(labels)) for ts, labels in at.items()}
         for key in [k for k in self._mark_lines if k not in wanted]:
             self.strip.removeItem(self._mark_lines.pop(key))
+        order = {key: i for i, key in enumerate(sorted(wanted))}
         for ts, label in wanted - self._mark_lines.keys():
+            # Cues often come seconds apart (poll, lottery at the top of a segment): neighbours'
+            # labels sit at three heights so they stay readable.
+            height = 0.9 - 0.3 * (order[(ts, label)] % 3)
             line = pg.InfiniteLine(ts, angle=90, pen=pg.mkPen("#5fd38d", style=Qt.DashLine),
-                                   label=label[:16], labelOpts={"position": 0.9, "color": "#5fd38d"})
+                                   label=label if len(label) <= 32 else label[:31] + "…",
+                                   labelOpts={"position": height, "color": "#5fd38d"})
             self.strip.addItem(line)
             self._mark_lines[(ts, label)] = line
 

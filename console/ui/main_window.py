@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setShortcut(QKeySequence(keys))
             action.setChecked(self.app.overlays.aspect == aspect)
-            action.triggered.connect(lambda _=False, a=aspect: self.app.overlays.set_aspect(a))
+            action.triggered.connect(lambda _=False, a=aspect: self.app.set_aspect(a))
             group.addAction(action)
             self.aspect_actions[aspect] = action
         # The audience's language can differ from the host's: overlays have their own.
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
             action = lang_menu.addAction(label)
             action.setCheckable(True)
             action.setChecked(self.app.overlays.language == lang)
-            action.triggered.connect(lambda _=False, l=lang: self.app.overlays.set_language(l))
+            action.triggered.connect(lambda _=False, l=lang: self.app.set_overlay_language(l))
             lang_group.addAction(action)
             self.overlay_lang_actions[lang] = action
         # Standing overlay elements (viewer count …) declare a toggle label; the menu lists them.

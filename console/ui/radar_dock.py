@@ -6,17 +6,19 @@ the catalog has an FAQ for it, "Send FAQ answer" replies with it (platform or cl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from console.i18n import pick
 from console.insight.service import Insight
 
+from .refreshing import RefreshingPanel
+
 ICONS = {"faq": "💬", "size_chart": "📏", "shade_vote": "🎨", "price": "🏷", "shipping": "📦",
          "complaints": "⚠", "peak": "🔥", "question": "❓"}
 
 
-class RadarPanel(QWidget):
+class RadarPanel(RefreshingPanel):
     def __init__(self, insight: Insight, actions=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.insight, self.actions = insight, actions
@@ -42,19 +44,7 @@ class RadarPanel(QWidget):
         layout.addWidget(self.groups, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-
-    def _tick(self) -> None:
-        # A dock behind another tab (or closed) costs nothing: it catches up when shown.
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
-        super().showEvent(event)
-        self.refresh()
+        self.start_refreshing()
 
     def refresh(self) -> None:
         suggestions = self.insight.radar()

@@ -70,7 +70,8 @@ class SignInActions:
             return None
         if platform == "twitch":
             scopes = tauth.scopes_for(send=bool(cfg.get("send", True)), polls=bool(cfg.get("polls", True)),
-                                      moderation=bool(cfg.get("moderation", True)))
+                                      moderation=bool(cfg.get("moderation", True)),
+                                      predictions=bool(cfg.get("predictions", False)))
             auth = tauth.TwitchAuth(client_id, str(cfg.get("auth_base", tauth.DEFAULT_AUTH_BASE)))
             dialog = TwitchSignInDialog(auth, scopes, parent=self.parent)
         else:

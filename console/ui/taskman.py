@@ -5,6 +5,8 @@
 - `to_gui(fn, *args)`: call `fn(*args)` on the GUI thread soon (queued, even when called on
   it); safe from any thread (for
   listeners of a Qt-free `console.core.signal.Signal` emitted off the GUI thread).
+- `coalesced(fn)`: a callable that queues `fn()` to the GUI thread once for however many calls
+  come before it runs (a panel notified per event batch repaints once, not per batch).
 
 Modelled on Anki's `taskman`: one relay QObject living on the GUI thread and a queued signal.
 A callback that raises is logged, never propagated into Qt's event loop.
@@ -13,6 +15,7 @@ A callback that raises is logged, never propagated into Qt's event loop.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Qt, Signal
@@ -53,6 +56,27 @@ def _get_relay() -> _Relay:
 
 def to_gui(fn: Callable[..., Any], *args: Any) -> None:
     _get_relay().sig_call.emit(lambda: fn(*args))
+
+
+class coalesced:  # noqa: N801 — used like a function
+    """`fn()` on the GUI thread, once per burst of calls from any thread."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn = fn
+        self._queued = False
+        self._lock = threading.Lock()
+
+    def __call__(self, *_: Any) -> None:
+        with self._lock:
+            if self._queued:
+                return
+            self._queued = True
+        to_gui(self._run)
+
+    def _run(self) -> None:
+        with self._lock:
+            self._queued = False  # a call from here on queues the next run
+        self.fn()
 
 
 class _Job(QRunnable):

@@ -5,7 +5,7 @@ running row's title and text, its buttons, and which steps ask first (drawing wi
 coupon codes). A refused air text offers "Send anyway". Dialogs live in trigger_dialogs.py.
 
 Refresh: `Interactions.changed` may fire per comment batch, from any thread; the panel queues
-one refresh on the GUI thread (`to_gui`) and drops further requests until it has run.
+one refresh on the GUI thread (`taskman.coalesced`) and drops further requests until it has run.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from console.interact import registry
 from console.interact.presets import Preset, apply_user_presets, save_user_preset, user_presets_path
 from console.interact.results import Result
 
-from .taskman import to_gui
+from .taskman import coalesced
 from .trigger_dialogs import PresetEditDialog, make_question
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,13 @@ class _StateRow:
         if self.text.toolTip() != breakdown:
             self.text.setToolTip(breakdown)
         for control in self.kind.controls:
-            self.buttons[control.key].setVisible(control.visible(view))
+            shown = control.visible(view)
+            button = self.buttons[control.key]
+            button.setVisible(shown)
+            if shown and control.text is not None:
+                words = pick(*control.label_for(view))
+                if button.text() != words:
+                    button.setText(words)
 
 
 class TriggersPanel(QWidget):
@@ -130,8 +136,9 @@ class TriggersPanel(QWidget):
         root.addWidget(self.message)
         root.addStretch(1)
 
-        self._refresh_queued = False
         self._last_notice = None
+        # Called per event batch, possibly off the GUI thread: one queued refresh at a time.
+        self._queue_refresh = coalesced(lambda: self.refresh())
         listener = interactions.changed.connect(self._queue_refresh)
         self.destroyed.connect(lambda *_: interactions.changed.disconnect(listener))
         self.refresh()
@@ -246,14 +253,7 @@ class TriggersPanel(QWidget):
             self.banner.show()
         self.refresh()
 
-    def _queue_refresh(self) -> None:
-        # Called per event batch, possibly off the GUI thread: one queued refresh at a time.
-        if not self._refresh_queued:
-            self._refresh_queued = True
-            to_gui(self.refresh)
-
     def refresh(self) -> None:
-        self._refresh_queued = False
         state = self.interactions.snapshot()
         for name, row in self.rows.items():
             row.show(state.get(name))

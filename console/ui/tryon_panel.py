@@ -35,7 +35,7 @@ from console.video.tryon.base import Property
 from console.video.tryon.catalog import Product
 from console.video.tryon.controller import TryOnController
 
-from .taskman import to_gui
+from .taskman import coalesced
 
 CARD_ICON = 72
 COLOR_KEYS = ("color", "gem_color", "metal_color", "frame_color", "lens_color", "metal", "polish")
@@ -73,7 +73,7 @@ class TryOnPanel(QWidget):
         self.selected: str | None = None
         self.cards: dict[str, QToolButton] = {}
         # Controller changes can come from any thread: one queued refresh on the GUI thread.
-        self._refresh_queued = False
+        self._queue_refresh = coalesced(lambda: self.refresh())
         listener = controller.changed.connect(self._queue_refresh)
         self.destroyed.connect(lambda *_: controller.changed.disconnect(listener))
 
@@ -256,13 +256,7 @@ class TryOnPanel(QWidget):
                 w.blockSignals(False)
 
     # ---- refresh from the controller ---------------------------------------------------------
-    def _queue_refresh(self) -> None:
-        if not self._refresh_queued:
-            self._refresh_queued = True
-            to_gui(self.refresh)
-
     def refresh(self) -> None:
-        self._refresh_queued = False
         c = self.controller
         on_air = c.on_air()
         for sku, card in self.cards.items():

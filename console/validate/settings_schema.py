@@ -1,9 +1,12 @@
 """config.toml: which keys exist, their types and ranges. Bad values fall back to the default
-with a note naming the file, line and key; a bad table (`camera = 5`) is ignored as a whole."""
+with a note naming the file, line and key; a bad table (`camera = 5`) is ignored as a whole.
+Notes are in the language current when the file is checked (ConsoleApp sets the host's first)."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
+
+from console.i18n import pick
 
 from . import values as V
 
@@ -32,8 +35,9 @@ def check_settings(data: dict[str, Any], source: str, file: str) -> tuple[dict[s
     for table in TABLES:
         if table in data and not isinstance(data[table], dict):
             line = V.line_of(source, table)
-            problems.append(f"{V.where(file, line, table)}: must be a table ([{table}] with keys under it), "
-                            f"not {V.describe(data[table])}; ignored, using the defaults.")
+            at, what = V.where(file, line, table), V.describe(data[table])
+            problems.append(pick(f"{at}: must be a table ([{table}] with keys under it), not {what}; ignored, using the defaults.",
+                                 f"{at}：应为表（[{table}] 下面写键），而不是 {what}；已忽略，使用默认值。"))
     for (table, key), (attr, check) in _KEYS.items():
         section = data.get(table)
         if not isinstance(section, dict) or key not in section:
@@ -46,9 +50,11 @@ def check_settings(data: dict[str, Any], source: str, file: str) -> tuple[dict[s
         line = V.line_of(source, key, table)
         if attr == "demo_rate" and V.number(value, lo=0, lo_open=True) is None:
             good[attr] = MAX_DEMO_RATE  # a real number, just too big: cap it rather than ignore it
-            problems.append(f"{V.where(file, line, f'[{table}] {key}')}: {problem}; capped at {MAX_DEMO_RATE:,.0f}.")
+            at = V.where(file, line, f"[{table}] {key}")
+            problems.append(pick(f"{at}: {problem}; capped at {MAX_DEMO_RATE:,.0f}.", f"{at}：{problem}；已限制为 {MAX_DEMO_RATE:,.0f}。"))
             continue
-        problems.append(f"{V.where(file, line, f'[{table}] {key}')}: {problem}; using the default.")
+        at = V.where(file, line, f"[{table}] {key}")
+        problems.append(pick(f"{at}: {problem}; using the default.", f"{at}：{problem}；使用默认值。"))
     return good, problems
 
 
@@ -58,9 +64,10 @@ def clean_rate(value: float | None, what: str = "--rate") -> tuple[float | None,
         return None, None
     problem = V.number(value, lo=0, lo_open=True)
     if problem:
-        return None, f"{what} {problem}; using the settings' rate."
+        return None, pick(f"{what} {problem}; using the settings' rate.", f"{what} {problem}；使用设置中的速率。")
     if value > MAX_DEMO_RATE:
-        return MAX_DEMO_RATE, f"{what} {value:g} events/s is beyond the DEMO load test's {MAX_DEMO_RATE:,.0f}; capped."
+        return MAX_DEMO_RATE, pick(f"{what} {value:g} events/s is beyond the DEMO load test's {MAX_DEMO_RATE:,.0f}; capped.",
+                                   f"{what} {value:g} 条/秒超出 DEMO 压力测试上限 {MAX_DEMO_RATE:,.0f}；已限制。")
     return value, None
 
 
@@ -71,8 +78,8 @@ def seconds_arg(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(pick(f"{text!r} is not a number of seconds", f"{text!r} 不是秒数")) from None
     problem = V.number(value, lo=0, hi=V.MAX_SECONDS * 30, lo_open=True)
     if problem:
-        raise argparse.ArgumentTypeError(f"seconds {problem}")
+        raise argparse.ArgumentTypeError(pick(f"seconds {problem}", f"秒数{problem}"))
     return value

@@ -5,7 +5,7 @@
 Prints the config to use, then (once the console connects) streams chat and gifts while forcing
 reconnects: two session_reconnect handovers mid-burst, redelivered notifications, one keepalive
 silence, a 429 with reset headers, a revoked subscription (Twitch); 503s, a quota error and
-finally offlineAt (YouTube). Votes arrive on any native poll. On exit (SIGINT/SIGTERM or
+finally offlineAt (YouTube). Votes arrive on any native poll, bets on any active prediction. On exit (SIGINT/SIGTERM or
 --duration) it writes what it sent to --report, for `python -m tests.doubles.verify`.
 """
 
@@ -65,6 +65,10 @@ async def twitch_scenario(tw: TwitchDouble, stats: dict) -> None:
         for pid, poll in tw.polls.items():
             if poll["status"] == "ACTIVE":
                 tw.vote(pid, [c["votes"] + (k + 1) for k, c in enumerate(poll["choices"])])
+        for pid, pred in list(tw.predictions.items()):
+            if pred["status"] == "ACTIVE" and sum(o["users"] for o in pred["outcomes"]) < 40:
+                n = sum(o["users"] for o in pred["outcomes"])
+                tw.bet(pid, n % len(pred["outcomes"]), f"bettor{n}", 100 * (n % 7 + 1))
         await asyncio.sleep(0.15)
 
 
@@ -123,7 +127,8 @@ async def main() -> None:
         t.cancel()
     report = {
         "twitch": {**tstats, "chat_ids": tw.sent, "sessions": len(tw.sessions),
-                   "polls": list(tw.polls.values())},
+                   "polls": list(tw.polls.values()), "predictions": list(tw.public_predictions()),
+                   "prediction_patches": tw.patches},
         "youtube": {**{k: v for k, v in ystats.items() if k != "sent"}, "comment_ids": ystats["sent"],
                     "list_calls": len(yt.page_tokens), "list_times": yt.list_times, "offline_at": ystats.get("offline_at"), "offline": yt.offline,
                     "polls": [p["snippet"]["pollDetails"] | {"id": p["id"]} for p in yt.polls.values()],

@@ -1,6 +1,8 @@
 """A Twitch double on 127.0.0.1: EventSub WebSocket, Helix and id.twitch.tv OAuth, byte for byte
 as documented, with levers to misbehave: session_reconnect mid-burst, redelivered notifications,
-keepalive silence, 429 with reset headers, a revoked subscription, a poll closing early."""
+keepalive silence, 429 with reset headers, a revoked subscription, a poll closing early, and
+channel-points predictions (tests/doubles/twitch_predictions.py): a prediction the platform locks
+or cancels itself, a token without the predictions scope."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from datetime import datetime, timezone
 from websockets.asyncio.server import ServerConnection, serve
 
 from .http import HttpServer, Request, Response
+from .twitch_predictions import PredictionsDouble
 
 
 def rfc3339(ts: float | None = None) -> str:
@@ -34,7 +37,7 @@ class WsSession:
     welcomed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-class TwitchDouble:
+class TwitchDouble(PredictionsDouble):
     def __init__(self, *, keepalive_s: int = 10, token: str = "tok-good", client_id: str = "cid-123",
                  login: str = "hostchannel", user_id: str = "1001", device_pending_polls: int = 2) -> None:
         self.keepalive_s = keepalive_s
@@ -53,6 +56,12 @@ class TwitchDouble:
         self.limit_next = 0
         """Answer the next N Helix calls with 429 + Ratelimit-Reset one second ahead."""
         self.polls: dict[str, dict] = {}
+        self.predictions: dict[str, dict] = {}
+        self.missing_scopes: set[str] = set()
+        """Scopes the token lacks: Helix answers `scope_status` "Missing scope: …" (Twitch: 401)."""
+        self.scope_status = 401
+        self.patches: list[dict] = []
+        """PATCH /helix/predictions bodies, in order (what the console asked Twitch to do)."""
         self.revoked_tokens: list[str] = []
         self.device: dict[str, dict] = {}
         self.unused_closed = 0
@@ -281,6 +290,8 @@ class TwitchDouble:
                                             "end_time": None}]})
         if route == "/polls":
             return self._polls(req)
+        if route == "/predictions":
+            return self._predictions(req)
         return Response(404, {"error": "Not Found", "status": 404, "message": route})
 
     def _polls(self, req: Request) -> Response:

@@ -26,12 +26,14 @@ DEFAULT_AUTH_BASE = "https://id.twitch.tv"
 READ_SCOPES = ("user:read:chat", "moderator:read:followers", "channel:read:subscriptions")
 SEND_SCOPES = ("user:write:chat",)
 POLL_SCOPES = ("channel:manage:polls",)
+PREDICTION_SCOPES = ("channel:manage:predictions",)
 MOD_SCOPES = ("moderator:manage:chat_messages", "moderator:manage:banned_users")
 REFRESH_BEFORE_S = 300.0
 
 
-def scopes_for(*, send: bool, polls: bool, moderation: bool) -> tuple[str, ...]:
-    """Only what the features in use need: reading always, the rest when switched on."""
+def scopes_for(*, send: bool, polls: bool, moderation: bool, predictions: bool = False) -> tuple[str, ...]:
+    """Only what the features in use need: reading always, the rest when switched on
+    (predictions only with `[twitch] predictions = true`)."""
     out = list(READ_SCOPES)
     if send:
         out += SEND_SCOPES
@@ -39,6 +41,8 @@ def scopes_for(*, send: bool, polls: bool, moderation: bool) -> tuple[str, ...]:
         out += POLL_SCOPES
     if moderation:
         out += MOD_SCOPES
+    if predictions:
+        out += PREDICTION_SCOPES
     return tuple(out)
 
 

@@ -78,8 +78,8 @@ class Helix:
                 log.info("Helix rate limit reached; waiting %.1f s", wait)
                 await asyncio.sleep(wait)
                 continue
-            if resp.status_code == 401:
-                raise signed_out_error()
+            if resp.status_code == 401 and not _names_scope(resp):
+                raise signed_out_error()  # a 401 naming a scope is a missing permission, not a dead sign-in
             if resp.status_code >= 400:
                 raise HelixError(resp.status_code, _message(resp))
             if resp.status_code == 204 or not resp.content:
@@ -156,6 +156,33 @@ class Helix:
     async def get_poll(self, broadcaster_id: str, poll_id: str) -> dict:
         data = await self.call("GET", "/polls", params={"broadcaster_id": broadcaster_id, "id": poll_id})
         return (data.get("data") or [{}])[0]
+
+
+    # -- predictions (channel points): create, read, lock / resolve / cancel --------------------
+    async def create_prediction(self, broadcaster_id: str, title: str, outcomes: list[str],
+                                window_s: int) -> dict:
+        data = await self.call("POST", "/predictions", json={
+            "broadcaster_id": broadcaster_id, "title": title,
+            "outcomes": [{"title": o} for o in outcomes], "prediction_window": int(window_s)})
+        return (data.get("data") or [{}])[0]
+
+    async def get_prediction(self, broadcaster_id: str, prediction_id: str) -> dict:
+        data = await self.call("GET", "/predictions", params={"broadcaster_id": broadcaster_id,
+                                                               "id": prediction_id})
+        return (data.get("data") or [{}])[0]
+
+    async def end_prediction(self, broadcaster_id: str, prediction_id: str, status: str,
+                             winning_outcome_id: str | None = None) -> dict:
+        """status: LOCKED, RESOLVED (with the winning outcome's id) or CANCELED (refunds)."""
+        body = {"broadcaster_id": broadcaster_id, "id": prediction_id, "status": status}
+        if winning_outcome_id:
+            body["winning_outcome_id"] = winning_outcome_id
+        data = await self.call("PATCH", "/predictions", json=body)
+        return (data.get("data") or [{}])[0]
+
+
+def _names_scope(resp: httpx.Response) -> bool:
+    return "scope" in _message(resp).lower()
 
 
 def _message(resp: httpx.Response) -> str:

@@ -22,6 +22,7 @@ from .auth import DEFAULT_AUTH_BASE, REFRESH_BEFORE_S, TwitchAuth, save_tokens
 from .eventsub import ConnectionLost, EventSubSession
 from .helix import Helix, HelixError
 from .parse import PLATFORM, Frame, events_from_notification
+from .predictions import TwitchPredictions
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,11 @@ NAMES = {"channel.chat.message": ("chat", "聊天"), "channel.follow": ("follows
          "channel.subscription.message": ("resubs", "续订"), "channel.raid": ("raids", "突袭")}
 
 
-class TwitchProvider(Provider):
+class TwitchProvider(TwitchPredictions, Provider):
     platform = PLATFORM
     display_name = "Twitch"
     capabilities = frozenset({Capability.READ_COMMENTS, Capability.READ_GIFTS, Capability.SEND_MESSAGE,
-                              Capability.MODERATION, Capability.NATIVE_POLL})
+                              Capability.MODERATION, Capability.NATIVE_POLL, Capability.PREDICTION})
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)

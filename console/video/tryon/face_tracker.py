@@ -15,6 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from . import landmarker_c
 from .base import FaceTrack
 from .smoothing import OneEuro, Presence
 from .tasks import Timestamps, create, mp_image
@@ -89,6 +90,8 @@ class FaceTracker:
         self.inferred = 0
         self.skipped = 0
         self._task = None
+        self._arrays = False
+        """Results read straight into numpy (landmarker_c), not through 478 Python objects."""
         self._ts = Timestamps()
         self._window: Window | None = None
         self._search_i = 0
@@ -101,18 +104,31 @@ class FaceTracker:
     def _ensure(self) -> None:
         if self._task is None:
             self._task = create("face", self._models_dir)  # ModelError propagates to the processor
+            self._arrays = landmarker_c.available(self._task)
 
-    def _detect(self, bgr: np.ndarray, rgb: np.ndarray | None, win: Window, ts_ms: int):
+    def _detect(self, bgr: np.ndarray, rgb: np.ndarray | None, win: Window, ts_ms: int) -> landmarker_c.FaceArrays:
         x, y, w, h = win
+        side = max(w, h)
         if rgb is not None:
             crop = rgb[y : y + h, x : x + w]
         else:
-            crop = cv2.cvtColor(bgr[y : y + h, x : x + w], cv2.COLOR_BGR2RGB)
-        side = max(w, h)
-        if side > MAX_INPUT_SIDE:
+            crop = bgr[y : y + h, x : x + w]
+        if side > MAX_INPUT_SIDE:  # downscale first, so the colour conversion touches fewer pixels
             k = MAX_INPUT_SIDE / side
             crop = cv2.resize(crop, (max(1, round(w * k)), max(1, round(h * k))), interpolation=cv2.INTER_AREA)
-        return self._task.detect_for_video(mp_image(crop), self._ts.next(ts_ms))
+        if rgb is None:
+            crop = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB)
+        image, ts = mp_image(crop), self._ts.next(ts_ms)
+        if self._arrays:
+            return landmarker_c.detect_for_video(self._task, image, ts)
+        result = self._task.detect_for_video(image, ts)
+        landmarks = None
+        if result.face_landmarks:
+            landmarks = np.array([(p.x, p.y, p.z) for p in result.face_landmarks[0]], dtype=np.float32)
+        matrix = None
+        if result.facial_transformation_matrixes:
+            matrix = np.asarray(result.facial_transformation_matrixes[0], np.float32)
+        return landmarker_c.FaceArrays(landmarks, matrix)
 
     def update(self, bgr: np.ndarray, rgb: np.ndarray | None, ts_ms: int) -> FaceTrack | None:
         """Track the face in this frame; `rgb` is the shared full-frame RGB copy if one was made."""
@@ -136,10 +152,10 @@ class FaceTracker:
         else:
             win = self._window
         result = self._detect(bgr, rgb, win, ts_ms)
-        self.found_last_frame = bool(result.face_landmarks)
-        if result.face_landmarks:
+        raw = result.landmarks
+        self.found_last_frame = raw is not None
+        if raw is not None:
             x, y, w, h = win
-            raw = np.array([(p.x, p.y, p.z) for p in result.face_landmarks[0]], dtype=np.float32)
             pts = np.empty_like(raw)
             pts[:, 0] = x + raw[:, 0] * w
             pts[:, 1] = y + raw[:, 1] * h
@@ -155,8 +171,8 @@ class FaceTracker:
             self._raw_prev = pts[:, :2].copy()
             smooth = self._filter(pts, t) if self.smooth else pts
             matrix = None
-            if result.facial_transformation_matrixes:
-                matrix = self._matrix_filter(np.asarray(result.facial_transformation_matrixes[0], np.float32), t)
+            if result.matrix is not None:
+                matrix = self._matrix_filter(result.matrix, t)
             wanted = face_window(smooth, width, height)
             if self._window is None or not _keeps(self._window, wanted, smooth, width, height):
                 self._window = wanted

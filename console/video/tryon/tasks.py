@@ -22,6 +22,9 @@ _live: "weakref.WeakSet[Any]" = weakref.WeakSet()
 def _close_leftovers() -> None:
     """Safety net: a task left open errors (or stalls) when the interpreter tears MediaPipe down.
     Owners close their tasks; this catches the ones a crash or a failed test left behind."""
+    from .landmarker_c import quiesce
+
+    quiesce()  # a tracker thread still running must not be mid-call on a task closed here
     for task in list(_live):
         try:
             task.close()
