@@ -54,8 +54,10 @@ class PlatformPredictions:
 
     # -- PredictionBackend ---------------------------------------------------------------------
     def unavailable(self) -> Message | None:
-        if self._provider() is not None:
-            return None
+        p = self._provider()
+        if p is not None:
+            # Twitch said at sign-in that the token lacks the scope: say so, send nothing.
+            return None if p.may_run_predictions() else M("prediction.no_permission")  # type: ignore[attr-defined]
         if any(self.has_predictions(p) for p in self.providers):
             return M("prediction.switched_off")
         return M("prediction.twitch_only")
