@@ -66,6 +66,14 @@ def test_a_chosen_preset_names_the_destination_and_sets_its_format():
     assert key == "K-1" and dest.url == "rtmp://127.0.0.1:1935/live/K-1" and dest.preset == DEFAULT_PRESETS["twitch"]["9:16"]
 
 
+def test_a_key_pasted_into_both_fields_is_stored_once_in_the_keyring():
+    entry, key, dest = push_saved.entry_for("rtmp://a.rtmp.youtube.com/live2/abcd-1234", key="abcd-1234")
+    assert entry["url"] == "rtmp://a.rtmp.youtube.com/live2/" and key == "abcd-1234"
+    assert dest.url == "rtmp://a.rtmp.youtube.com/live2/abcd-1234"
+    with pytest.raises(PushConfigError, match="contains the stream key"):
+        push_saved.entry_for("rtmp://host/abcd-1234/app", key="abcd-1234")
+
+
 def test_bad_fields_are_refused_in_words_and_nothing_is_saved(tmp_path, monkeypatch):
     monkeypatch.setattr("keyring.get_password", lambda *a: None)
     path = tmp_path / "config.toml"

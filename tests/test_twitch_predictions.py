@@ -269,3 +269,49 @@ async def test_the_triggers_panel_locks_and_pays_out_the_outcome_the_host_clicks
     panel.refresh()
     assert not row.buttons["remove"].isHidden() and row.buttons["cancel"].isHidden()
     await stop(task)
+
+
+async def test_when_the_window_ends_twitch_locks_it_and_the_console_follows(room, tw):
+    p, task = await live(room, tw)
+    records: list[dict] = []
+    clock = ManualClock()
+    ix, _ = setup(room, [p], records, clock)
+    ix.start_prediction("Ready?", ["Yes", "No"], window_s=30)
+    await until(lambda: ix.snapshot().prediction.phase == "open", what="open")
+    assert ix.snapshot().prediction.remaining_s == 30
+    clock.advance(31)  # the console's countdown is over: no more bets, shown as locked at once
+    assert ix.snapshot().prediction.phase == "locked" and ix.snapshot().prediction.remaining_s is None
+    assert not ix.lock_prediction().ok, "Twitch locks it by itself; nothing to send"
+    pid = next(iter(tw.predictions))
+    tw.predictions[pid]["_created"] -= 31  # Twitch's own clock says the window has passed
+    await until(lambda: states(records) == ["open", "lock"], what="the platform's lock read back")
+    assert records[-1]["by"] == "platform" and tw.patches == []
+    assert ix.resolve_prediction(2).ok
+    await until(lambda: tw.predictions[pid]["status"] == "RESOLVED", what="resolved")
+    await stop(task)
+
+
+async def test_a_429_while_paying_out_is_waited_out(room, tw):
+    p, task = await live(room, tw)
+    records: list[dict] = []
+    ix, _ = setup(room, [p], records)
+    ix.start_prediction("Ready?", ["Yes", "No"], window_s=60)
+    await until(lambda: ix.snapshot().prediction.phase == "open", what="open")
+    tw.limit_next = 2  # the next two Helix calls (a read, the PATCH, whichever) get 429 + Ratelimit-Reset
+    assert ix.resolve_prediction("No").ok
+    pid = next(iter(tw.predictions))
+    await until(lambda: tw.predictions[pid]["status"] == "RESOLVED", what="resolved after the wait")
+    await until(lambda: states(records) == ["open", "resolve"], what="recorded once")
+    assert p.helix.limited >= 1
+    await stop(task)
+
+
+async def test_a_sign_in_without_the_scope_is_named_at_connect_and_nothing_is_sent(room, tw):
+    tw.granted["tok-good"].remove("channel:manage:predictions")
+    p, task = await live(room, tw)
+    await until(lambda: "predictions" in p.status.reason, what="the status names what is missing")
+    assert p.status.state is ConnState.LIVE
+    result = setup(room, [p], [])[0].start_prediction("Q?", ["A", "B"], window_s=60)
+    assert not result.ok and "Sign in again" in result.message
+    assert tw.predictions == {} and not any(path == "/helix/predictions" for _, path in tw.requests)
+    await stop(task)

@@ -116,3 +116,16 @@ def test_radar_and_dashboard_show_the_room(qtbot, tmp_path):
     ids = radar.answer(first.data(Qt.UserRole))
     assert len(ids) >= 10
     store.close()
+
+
+def test_strip_marks_within_a_second_share_one_readable_line(qtbot, tmp_path):
+    store, insight, model, heat, events = build(qtbot, tmp_path)
+    t = T0 + 60
+    insight.on_events([Action("demo", "c1", t, name=A.PRODUCT_CARD, detail={"sku": "GLS-002"}),
+                       Action("demo", "c2", t + 0.3, name=A.POLL_OPEN, detail={"action": "open_poll"}),
+                       Action("demo", "c3", t + 2.0, name=A.LOTTERY_DRAW, detail={"action": "draw"})])
+    heat.refresh()
+    labels = {label: line for (ts, label), line in heat._mark_lines.items() if ts >= t}
+    assert set(labels) == {"GLS-002 · open_poll", "draw"}  # one line for the moment, one for the draw
+    assert len({line.label.orthoPos for line in labels.values()}) == 2  # neighbours at different heights
+    store.close()

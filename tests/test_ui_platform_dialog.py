@@ -88,6 +88,7 @@ def test_settings_dialog_stores_credentials_tests_connects_and_shows_status(qtbo
         dialog.disconnect_btn.click()
         await until(lambda: app.platforms.statuses["bridge"].state is ConnState.ENDED)
         await until(lambda: "ended" in bar.connection.text())
+        dialog.close()  # a dialog left open would trip the next module's no-windows-left check
         stop.set()
         await running
 

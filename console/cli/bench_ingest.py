@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import sys
 import time
@@ -69,6 +68,7 @@ def measure(rate: float, seconds: float, seed: int, db_path: Path) -> dict:
     from console.insight.service import Insight
     from console.interact.controller import Interactions
     from console.providers.demo import DemoConfig, DemoProvider
+    from console.runloop import tune_gc
     from console.store.writer import SessionStore
     from console.ui.comments_dock import CommentsPanel, SessionReader
     from console.ui.comments_model import CommentsModel
@@ -113,7 +113,7 @@ def measure(rate: float, seconds: float, seed: int, db_path: Path) -> dict:
     beat = QTimer()
     beat.setInterval(HEARTBEAT_MS)
     beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    gc.freeze()  # as the app does after start-up: long-lived objects leave the collector's scans
+    tune_gc()  # as the app does after start-up
     rss_start = _rss_mb()
 
     async def drive() -> float:

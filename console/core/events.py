@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
@@ -43,6 +44,16 @@ class Viewer:
     ("粉丝牌 喵喵 21"), a guard or member level ("舰长"), moderator. Empty where none."""
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""The stored payload text. One encoder, built once: `json.dumps` with options builds a new one
+per call, which at 20,000 events/s is a measurable share of the writer's time."""
+
+
+def _int_json(value: object) -> str | None:
+    """`value` as JSON when it is a plain int (the fast path), else None (take the general one)."""
+    return int.__repr__(value) if type(value) is int else None
+
+
 def frozen_mapping(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(data or {}))
 
@@ -62,7 +73,7 @@ class Event:
         return {}
 
     def payload_json(self) -> str:
-        return json.dumps(self.payload(), ensure_ascii=False, separators=(",", ":"))
+        return _dumps(self.payload())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +90,12 @@ class Comment(Event):
             return {"text": self.text, "badges": list(self.viewer.badges)}
         return {"text": self.text}
 
+    def payload_json(self) -> str:
+        # The hot path of every busy room; same text as the general encoder produces.
+        if type(self.text) is str and (self.viewer is None or not self.viewer.badges):
+            return '{"text":' + encode_basestring(self.text) + "}"
+        return _dumps(self.payload())
+
 
 @dataclass(frozen=True, slots=True)
 class Like(Event):
@@ -87,6 +104,10 @@ class Like(Event):
 
     def payload(self) -> dict[str, Any]:
         return {"count": self.count}
+
+    def payload_json(self) -> str:
+        count = _int_json(self.count)
+        return _dumps(self.payload()) if count is None else '{"count":' + count + "}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,9 +38,14 @@ def entry_for(url: str, *, key: str | None = None, name: str | None = None, aspe
     url = url.strip()
     key = (key or "").strip() or None
     if key:
+        if url.rstrip("/").endswith("/" + key):  # pasted both ways: the key is kept once, in the keyring
+            url = url.rstrip("/")[: -len(key)]
         url = url if url.endswith("/") or url.startswith("srt://") else url + "/"
     else:
         url, key = split_key(url)
+    if key and key in url:  # never written to the settings file, whatever the paste looked like
+        raise PushConfigError(pick("The server URL contains the stream key: put the key in the Stream key field only.",
+                                   "服务器地址中含有推流码：请只在“推流码”一栏填写。"))
     if aspect not in ASPECTS:
         raise PushConfigError(pick(f"Aspect {aspect!r} must be \"16:9\" or \"9:16\".",
                                    f"画面比例 {aspect!r} 只能是 \"16:9\" 或 \"9:16\"。"))

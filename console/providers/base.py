@@ -36,6 +36,8 @@ class Capability(StrEnum):
     READ_ORDERS = "read_orders"
     SEND_MESSAGE = "send_message"
     NATIVE_POLL = "native_poll"
+    PREDICTION = "prediction"
+    """Channel-points predictions (Twitch): console/providers/native_prediction.py drives them."""
     MODERATION = "moderation"
 
 

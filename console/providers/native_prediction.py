@@ -23,7 +23,7 @@ from console.core.events import ActionSource
 from console.interact.prediction import PredictionSpec, Remote
 from console.messages import M, Message
 
-from .base import Provider
+from .base import Capability, Provider
 
 log = logging.getLogger(__name__)
 Record = Callable[[dict], None]
@@ -42,17 +42,23 @@ class PlatformPredictions:
         self._task: asyncio.Task | None = None
 
     @staticmethod
-    def supports(provider: Provider) -> bool:
-        return hasattr(provider, "prediction_open") and bool(provider.ctx.setting("predictions", False))
+    def has_predictions(provider: Provider) -> bool:
+        return Capability.PREDICTION in provider.capabilities and hasattr(provider, "prediction_open")
+
+    def supports(self, provider: Provider) -> bool:
+        """The platform has predictions and the host switched them on (`predictions = true`)."""
+        return self.has_predictions(provider) and bool(provider.ctx.setting("predictions", False))
 
     def _provider(self) -> Provider | None:
         return next((p for p in self.providers if self.supports(p)), None)
 
     # -- PredictionBackend ---------------------------------------------------------------------
     def unavailable(self) -> Message | None:
-        if self._provider() is not None:
-            return None
-        if any(hasattr(p, "prediction_open") for p in self.providers):
+        p = self._provider()
+        if p is not None:
+            # Twitch said at sign-in that the token lacks the scope: say so, send nothing.
+            return None if p.may_run_predictions() else M("prediction.no_permission")  # type: ignore[attr-defined]
+        if any(self.has_predictions(p) for p in self.providers):
             return M("prediction.switched_off")
         return M("prediction.twitch_only")
 

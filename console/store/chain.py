@@ -22,6 +22,7 @@ the log that was written during the show, up to that record.
 from __future__ import annotations
 
 import hashlib
+import struct
 from typing import Any, Iterable, Sequence
 
 GENESIS = bytes(32)
@@ -53,6 +54,9 @@ def record_hash(prev: bytes, fields: Iterable[Any]) -> bytes:
 
 
 _sha256 = hashlib.sha256
+_length = struct.Struct(">I").pack
+_EVENT_HEAD = _length(len(b"event")) + b"event"
+_ACTION_HEAD = _length(len(b"action")) + b"action"
 
 
 def _b(value: str | None) -> bytes:
@@ -62,17 +66,17 @@ def _b(value: str | None) -> bytes:
 def event_hash(prev: bytes, row: Sequence[Any], seq: int) -> bytes:
     """record_hash(prev, event_fields(row, seq)), unrolled: the writer chains 20k+ rows/s."""
     sid, kind, platform, msg_id, ts, vid, vname, payload = row[:8]
-    parts = (b"event", str(sid).encode(), str(seq).encode(), _b(kind), _b(platform), _b(msg_id),
-             b"%.6f" % ts, _b(vid), _b(vname), _b(payload))
-    return _sha256(prev + b"".join([len(p).to_bytes(4, "big") + p for p in parts])).digest()
+    parts = (b"%d" % sid, b"%d" % seq, _b(kind), _b(platform), _b(msg_id), b"%.6f" % ts, _b(vid),
+             _b(vname), _b(payload))
+    return _sha256(b"".join([prev, _EVENT_HEAD, *[_length(len(p)) + p for p in parts]])).digest()
 
 
 def action_hash(prev: bytes, row: Sequence[Any], seq: int) -> bytes:
     """record_hash(prev, action_fields(row, seq)), unrolled."""
     sid, ts, name, source, detail, platform, msg_id = row[:7]
-    parts = (b"action", str(sid).encode(), str(seq).encode(), b"%.6f" % ts, _b(name), _b(source),
-             _b(platform), _b(msg_id), _b(detail))
-    return _sha256(prev + b"".join([len(p).to_bytes(4, "big") + p for p in parts])).digest()
+    parts = (b"%d" % sid, b"%d" % seq, b"%.6f" % ts, _b(name), _b(source), _b(platform), _b(msg_id),
+             _b(detail))
+    return _sha256(b"".join([prev, _ACTION_HEAD, *[_length(len(p)) + p for p in parts]])).digest()
 
 
 def event_fields(row: Sequence[Any], seq: int) -> tuple[Any, ...]:

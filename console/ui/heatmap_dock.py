@@ -161,12 +161,23 @@ class HeatmapPanel(RefreshingPanel):
         peak_y = [inter[times.index(x)] for x in peak_x]
         self.peaks.setData(peak_x, peak_y)
         # Marks change rarely: add the new ones, drop those that left the window, keep the rest.
-        wanted = {(ts, label) for ts, _name, label in marks[-30:]}
+        # Marks within a second (a segment starts: product, try-on, card) share one line.
+        at: dict[float, list[str]] = {}
+        for ts, _name, label in sorted(marks[-30:]):
+            start = next((t for t in at if 0 <= ts - t < 1.0), ts)
+            if label not in at.setdefault(start, []):
+                at[start].append(label)
+        wanted = {(ts, " · ".join(labels)) for ts, labels in at.items()}
         for key in [k for k in self._mark_lines if k not in wanted]:
             self.strip.removeItem(self._mark_lines.pop(key))
+        order = {key: i for i, key in enumerate(sorted(wanted))}
         for ts, label in wanted - self._mark_lines.keys():
+            # Cues often come seconds apart (poll, lottery at the top of a segment): neighbours'
+            # labels sit at three heights so they stay readable.
+            height = 0.9 - 0.3 * (order[(ts, label)] % 3)
             line = pg.InfiniteLine(ts, angle=90, pen=pg.mkPen("#5fd38d", style=Qt.DashLine),
-                                   label=label[:16], labelOpts={"position": 0.9, "color": "#5fd38d"})
+                                   label=label if len(label) <= 32 else label[:31] + "…",
+                                   labelOpts={"position": height, "color": "#5fd38d"})
             self.strip.addItem(line)
             self._mark_lines[(ts, label)] = line
 

@@ -31,7 +31,8 @@ from .platform_status import line_for
 from .taskman import run_in_background, to_gui
 
 ABILITIES = {Capability.SEND_MESSAGE: ("send chat", "发送弹幕"), Capability.NATIVE_POLL: ("native polls", "原生投票"),
-             Capability.MODERATION: ("moderation", "管理评论")}
+             Capability.MODERATION: ("moderation", "管理评论"),
+             Capability.PREDICTION: ("channel-points predictions", "频道积分竞猜")}
 READS = {Capability.READ_COMMENTS: ("comments", "评论"), Capability.READ_GIFTS: ("gifts", "礼物"),
          Capability.READ_LIKES: ("likes", "点赞"), Capability.READ_VIEWERS: ("viewer count", "在线人数"),
          Capability.READ_ORDERS: ("orders", "订单")}

@@ -21,6 +21,12 @@ from .http import HttpServer, Request, Response
 from .twitch_predictions import PredictionsDouble
 
 
+ALL_SCOPES = ("user:read:chat", "user:write:chat", "moderator:read:followers", "channel:read:subscriptions",
+              "channel:manage:polls", "channel:manage:predictions", "moderator:manage:chat_messages",
+              "moderator:manage:banned_users")
+"""What the double's ready-made token ("tok-good") was granted."""
+
+
 def rfc3339(ts: float | None = None) -> str:
     t = datetime.fromtimestamp(ts if ts is not None else time.time(), timezone.utc)
     return t.strftime("%Y-%m-%dT%H:%M:%S.%f") + "123Z"  # nanoseconds, as Twitch sends
@@ -42,6 +48,8 @@ class TwitchDouble(PredictionsDouble):
                  login: str = "hostchannel", user_id: str = "1001", device_pending_polls: int = 2) -> None:
         self.keepalive_s = keepalive_s
         self.tokens = {token}
+        self.granted: dict[str, list[str]] = {token: list(ALL_SCOPES)}
+        """token → the scopes it was granted (what /oauth2/validate reports; Helix checks them)."""
         self.refresh_tokens: dict[str, str] = {}
         self.client_id, self.login, self.user_id = client_id, login, user_id
         self.device_pending_polls = device_pending_polls
@@ -333,7 +341,8 @@ class TwitchDouble(PredictionsDouble):
             token = req.headers.get("authorization", "").removeprefix("OAuth ")
             if token not in self.tokens:
                 return Response(401, {"status": 401, "message": "invalid access token"})
-            return Response(200, {"client_id": self.client_id, "login": self.login, "scopes": ["user:read:chat"],
+            return Response(200, {"client_id": self.client_id, "login": self.login,
+                                  "scopes": self.granted.get(token, ["user:read:chat"]),
                                   "user_id": self.user_id, "expires_in": self.expires_in.get(token, 14400)})
         form = req.form()
         if req.path == "/oauth2/device":
@@ -368,6 +377,7 @@ class TwitchDouble(PredictionsDouble):
     def _issue(self, scopes: list[str]) -> dict:
         access, refresh = f"tok-{uuid.uuid4().hex[:12]}", f"ref-{uuid.uuid4().hex[:12]}"
         self.tokens.add(access)
+        self.granted[access] = list(scopes)
         self.refresh_tokens[refresh] = scopes
         return {"access_token": access, "refresh_token": refresh, "expires_in": 14400, "scope": scopes,
                 "token_type": "bearer"}

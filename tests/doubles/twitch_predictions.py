@@ -4,8 +4,8 @@ As documented (dev.twitch.tv/docs/api/reference/predictions): POST creates one (
 2–10 outcomes ≤ 25 each, prediction_window 30–1800 s; one ACTIVE or LOCKED prediction per channel),
 GET reads by broadcaster_id + id, PATCH sets LOCKED (from ACTIVE), RESOLVED with a
 winning_outcome_id or CANCELED (from ACTIVE or LOCKED). Every answer is {"data": [prediction]};
-a prediction locks by itself when its window has passed. A token lacking
-channel:manage:predictions gets "Missing scope: channel:manage:predictions" (Twitch answers 401;
+a prediction locks by itself when its window has passed. A token not granted
+channel:manage:predictions (or with the scope in `missing_scopes`) gets "Missing scope: channel:manage:predictions" (Twitch answers 401;
 `scope_status = 403` to see a 403). The wording of 400 messages is the double's own.
 
 Levers: `bet()` (a viewer predicts), `lock_early()` / `cancel_early()` (the broadcaster does it on
@@ -30,6 +30,7 @@ def _bad(message: str, status: int = 400) -> Response:
 class PredictionsDouble:
     predictions: dict[str, dict]
     missing_scopes: set[str]
+    granted: dict[str, list[str]]
     scope_status: int
     login: str
     user_id: str
@@ -38,7 +39,8 @@ class PredictionsDouble:
     def _predictions(self, req: Request) -> Response:
         from .twitch import rfc3339
 
-        if SCOPE in self.missing_scopes:
+        token = req.headers.get("authorization", "").removeprefix("Bearer ")
+        if SCOPE in self.missing_scopes or SCOPE not in self.granted.get(token, ()):
             return _bad(f"Missing scope: {SCOPE}", self.scope_status)
         self._auto_lock()
         if req.method == "GET":

@@ -33,6 +33,9 @@ messages.register({
                                 "in the settings file and sign in again (permission to manage predictions).",
                                 "Twitch 竞猜未开启：请在设置文件中设置 [twitch] predictions = true 并重新登录"
                                 "（授予管理竞猜的权限）。"),
+    "prediction.no_permission": ("This Twitch sign-in has no permission to run predictions: set "
+                                 "[twitch] predictions = true and use “Sign in again”.",
+                                 "当前 Twitch 登录没有管理竞猜的权限：请设置 [twitch] predictions = true 并“重新登录”。"),
     "prediction.no_loop": ("The platform connection is not running, so the prediction was not sent.",
                            "平台连接未运行，竞猜未发送。"),
     "prediction.not_on_platform": ("Twitch never confirmed this prediction, so there is nothing to change there.",

@@ -21,6 +21,7 @@ from console.i18n import pick
 from console.interact.prediction import Remote
 
 from ..status import ProviderError
+from .auth import PREDICTION_SCOPES
 from .helix import Helix, HelixError
 
 PHASES = {"ACTIVE": "open", "LOCKED": "locked", "RESOLVED": "resolved", "CANCELED": "canceled"}
@@ -74,8 +75,14 @@ class TwitchPredictions:
     ready: asyncio.Event
     ready_timeout_s: float
 
+    scopes: tuple[str, ...] | None
+
     def _require(self) -> Helix:  # pragma: no cover — TwitchProvider's
         raise NotImplementedError
+
+    def may_run_predictions(self) -> bool:
+        """False once Twitch said this sign-in lacks channel:manage:predictions (unknown = try)."""
+        return self.scopes is None or all(s in self.scopes for s in PREDICTION_SCOPES)
 
     async def prediction_open(self, title: str, outcomes: Sequence[str], window_s: int) -> Remote:
         # A show's first cue may come while the console is still signing in: wait a little.

@@ -47,7 +47,7 @@ class TwitchProvider(TwitchPredictions, Provider):
     platform = PLATFORM
     display_name = "Twitch"
     capabilities = frozenset({Capability.READ_COMMENTS, Capability.READ_GIFTS, Capability.SEND_MESSAGE,
-                              Capability.MODERATION, Capability.NATIVE_POLL})
+                              Capability.MODERATION, Capability.NATIVE_POLL, Capability.PREDICTION})
 
     def __init__(self, ctx: ProviderContext) -> None:
         super().__init__(ctx)
@@ -69,6 +69,8 @@ class TwitchProvider(TwitchPredictions, Provider):
         self.auth: TwitchAuth | None = None
         self.user_id = ""
         self.broadcaster_id = ""
+        self.scopes: tuple[str, ...] | None = None
+        """What the sign-in was granted (from Twitch's validate); None until checked."""
         self.seen = RecentIds(20_000)
         self.sessions = 0
         """EventSub sessions started (1 + reconnects after a lost link)."""
@@ -96,6 +98,7 @@ class TwitchProvider(TwitchPredictions, Provider):
         info = await self.auth.validate(self._token)
         await self._maybe_refresh(info.expires_in)
         self.user_id = info.user_id
+        self.scopes = info.scopes
         self.helix = self.helix or Helix(self.helix_base, self.client_id, lambda: self._token, clock=self.ctx.clock)
         b = self.broadcaster or info.login
         self.broadcaster_id = b if b.isdigit() else await self.helix.user_id(b)
@@ -183,6 +186,8 @@ class TwitchProvider(TwitchPredictions, Provider):
                                              f"Twitch 拒绝推送聊天（{exc.message}）。"),
                                         fatal=exc.status in (401, 403)) from exc
                 missing.append(pick(*NAMES[sub_type]))
+        if self.ctx.setting("predictions", False) and not self.may_run_predictions():
+            missing.append(pick("predictions", "竞猜"))
         reason = pick(f"without {', '.join(missing)} (not allowed for this sign-in)",
                       f"没有{'、'.join(missing)}（当前登录无权限）") if missing else ""
         if self._policy is not None:
