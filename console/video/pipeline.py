@@ -19,7 +19,8 @@ pipeline got and both ceilings. Between the stages is a hand-off of depth one th
 rather than drops: a frame whose models have run is always rendered, and a slow render holds the
 track thread back (stale camera frames are dropped at the capture slot instead). Added latency:
 none in steady state (each frame still goes track → render back to back); at most one render
-(~3 ms) when the render of the previous frame is still running as the next frame's tracking ends. `bench video` measures it.
+(~3 ms) when the render of the previous frame is still running as the next frame's tracking
+ends. `bench video` measures it.
 
 Processors are created, tracked and closed on the track thread, which is what MediaPipe's VIDEO
 mode needs (one landmarker per thread, strictly increasing timestamps). `overlap=False` runs
