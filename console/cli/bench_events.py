@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from console import __version__
-from console.cli.bench_run import run_logged
+from console.cli.bench_run import GcPauses, run_logged
 from console.core.hub import SessionHub
 from console.providers.demo import DemoConfig, DemoProvider
 from console.store.writer import SessionStore
@@ -61,29 +60,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1, help="demo audience seed (default 1)")
     parser.add_argument("--db", type=Path, default=None, help="keep the log in this file (default: temporary)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-
-
-class GcPauses:
-    """Times the collector's pauses while installed (gc.callbacks)."""
-
-    def __init__(self) -> None:
-        self.full = 0
-        self.max_pause = 0.0
-        self._started = 0.0
-
-    def __call__(self, phase: str, info: dict) -> None:
-        if phase == "start":
-            self._started = time.perf_counter()
-            return
-        self.max_pause = max(self.max_pause, time.perf_counter() - self._started)
-        self.full += info.get("generation") == 2
-
-    def __enter__(self) -> "GcPauses":
-        gc.callbacks.append(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        gc.callbacks.remove(self)
 
 
 async def _drive(provider: DemoProvider, hub: SessionHub, store: SessionStore,

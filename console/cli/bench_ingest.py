@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from console.cli.bench_run import run_logged
+from console.cli.bench_run import GcPauses, run_logged
 
 HEARTBEAT_MS = 10
 TARGET_RATE = 10_000
@@ -128,7 +128,7 @@ def measure(rate: float, seconds: float, seed: int, db_path: Path) -> dict:
         beat.stop()
         return time.perf_counter() - started
 
-    with loop:
+    with loop, GcPauses() as pauses:
         run_s = loop.run_until_complete(drive())
         drain_started = time.perf_counter()
         insight.wait_idle(timeout=120.0)
@@ -162,6 +162,9 @@ def measure(rate: float, seconds: float, seed: int, db_path: Path) -> dict:
         "ui_stall_ms_p99": round(_pct(stalls, 0.99), 1),
         "ui_stall_ms_max": round(max(stalls, default=0.0), 1),
         "heartbeats": len(ticks),
+        "gc_collections": pauses.collections,
+        "gc_full_collections": pauses.full,
+        "gc_max_pause_ms": round(1000 * pauses.max_pause, 1),
         "lost": max(0, lost_log) + max(0, lost_insight) + max(0, lost_panel),
         "lost_log": lost_log,
         "lost_insight": lost_insight,
@@ -197,6 +200,8 @@ def _print(r: dict) -> None:
     print(f"  latency to model  p50 {r['latency_ms_p50']:.1f} ms   p99 {r['latency_ms_p99']:.1f} ms")
     print(f"  UI-thread stall   p50 {r['ui_stall_ms_p50']:.1f} ms   p99 {r['ui_stall_ms_p99']:.1f} ms   "
           f"max {r['ui_stall_ms_max']:.1f} ms  ({r['heartbeats']:,} heartbeats of {HEARTBEAT_MS} ms)")
+    print(f"  GC                {r['gc_collections']} collections ({r['gc_full_collections']} full), "
+          f"longest pause {r['gc_max_pause_ms']:.1f} ms (every thread waits for it)")
     print(f"  lost              {r['lost']}  (log {r['lost_log']}, insight {r['lost_insight']}, "
           f"panel {r['lost_panel']}; drained in {r['drain_s']:.2f} s)")
     per_million = r["rss_growth_mb_per_million"]

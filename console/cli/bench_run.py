@@ -5,8 +5,10 @@ or as one JSON line, and the exit code saying whether the targets were met."""
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -30,3 +32,28 @@ def run_logged(args: argparse.Namespace, measure: Callable[[Path], R], *, prefix
     else:
         table(result)
     return 0 if ok(result) else 1
+
+
+class GcPauses:
+    """Times the collector's pauses while installed (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.full = 0
+        self.collections = 0
+        self.max_pause = 0.0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.max_pause = max(self.max_pause, time.perf_counter() - self._started)
+        self.full += info.get("generation") == 2
+        self.collections += 1
+
+    def __enter__(self) -> "GcPauses":
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)

@@ -277,12 +277,32 @@ def _figures(args, runs, motion, capture_ms, skus, moving_name, size, rss_start,
         if r["bare_moving_arrays"].fps else 0.0,
         "ratio_still_head": pipe("shipped_still", "bare_still")["ratio"],
         "added_latency_ms_p50": round(lat_o.get("p50", 0.0) - lat_s.get("p50", 0.0), 2) if lat_o else None,
+        "limits": _limits(r, bare["bare_moving"], every),
         "bare": bare,
         "pipelines": {"every_overlap": every, "every_sequential": seq,
                       "shipped_moving": pipe("shipped_moving", "bare_moving"),
                       "shipped_still": pipe("shipped_still", "bare_still")},
         "rss_mb": {"start": round(rss_start, 1), "marks": rss_marks},
     }
+
+
+def _limits(r: dict, bare: dict, every: dict) -> dict:
+    """What (b) can reach on this machine, from this run's own figures.
+
+    One free core (the rest of the machine busy): fps follows CPU per frame, so (b) can reach at
+    most cpu(a)/cpu(b) — overlapping stages cannot help. Two free cores: the longer of the two
+    stages sets the pace; each is timed per frame in the one-thread run (b−), where neither
+    waits for the other, against (a)'s time per frame.
+    """
+    seq = r["every_sequential"]
+    track = float(np.median(seq.track_ms)) if seq.track_ms else 0.0
+    render = float(np.median(seq.render_ms)) if seq.render_ms else 0.0
+    bare_ms = 1000 / bare["fps"] if bare["fps"] else 0.0
+    return {"one_core_ceiling": round(bare["cpu_ms_per_frame"] / every["cpu_ms_per_frame"], 3)
+            if every["cpu_ms_per_frame"] else 0.0,
+            "two_core_ceiling": round(bare_ms / max(track, render), 3) if max(track, render) else 0.0,
+            "bare_ms_per_frame": round(bare_ms, 2), "track_stage_ms": round(track, 2),
+            "render_stage_ms": round(render, 2), "cores_used_by_b": every["cores_used"]}
 
 
 def _print(f: dict) -> None:
@@ -319,6 +339,11 @@ def _print(f: dict) -> None:
           f"before (b-)/(a): {f['ratio_every_frame_inference_sequential']:.3f}; still head (c)/(a): {f['ratio_still_head']:.3f}")
     print(f"  against (a') — the model without its API's result objects: (b)/(a') "
           f"{f['ratio_every_frame_inference_vs_native_reader']:.3f}")
+    lim = f["limits"]
+    print(f"  limits, from this run: one free core → (b) ≤ cpu(a)/cpu(b) = {b['bare_moving']['cpu_ms_per_frame']:.2f}/"
+          f"{p['every_overlap']['cpu_ms_per_frame']:.2f} = {lim['one_core_ceiling']:.3f}; two free cores → the longer "
+          f"stage sets the pace: track {lim['track_stage_ms']:.2f} ms, render {lim['render_stage_ms']:.2f} ms per frame "
+          f"(b-) vs (a) {lim['bare_ms_per_frame']:.2f} ms → ≤ {lim['two_core_ceiling']:.3f}. (b) got {lim['cores_used_by_b']:.2f} cores.")
     lo, ls = p["every_overlap"].get("latency_ms_at_30fps"), p["every_sequential"].get("latency_ms_at_30fps")
     if lo and ls:
         print(f"  capture→program latency at 30 fps (ms): overlapped p50 {lo['p50']:.1f} p99 {lo['p99']:.1f}; "

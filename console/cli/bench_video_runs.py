@@ -119,6 +119,9 @@ class PipelineRun:
         self.paced_dropped = 0
         """Paced frames the capture slot dropped (the pipeline was still busy: a loaded machine)."""
         self.worker_ms: list[float] = []
+        """Per timed frame: all its stages; then the track thread's part and the render thread's."""
+        self.track_ms: list[float] = []
+        self.render_ms: list[float] = []
         self.pipeline.start()
 
     def _on_program(self, frame: Frame) -> None:
@@ -127,6 +130,9 @@ class PipelineRun:
             self.latency_ms.append((now + self._offset - frame.t_capture) * 1000)
         else:
             self.worker_ms.append(sum(frame.timings_ms.values()))
+            track = sum(ms for stage, ms in frame.timings_ms.items() if stage.endswith(".track"))
+            self.track_ms.append(track)
+            self.render_ms.append(self.worker_ms[-1] - track)
         if frame.index == self._last_index:
             self._done.set()
 
@@ -137,7 +143,8 @@ class PipelineRun:
     def reset(self) -> None:
         """Forget the warm-up."""
         self.frames, self.seconds, self.cpu_s = 0, 0.0, 0.0
-        self.worker_ms.clear()
+        for times in (self.worker_ms, self.track_ms, self.render_ms):
+            times.clear()
 
     def block(self, order: Sequence[int]) -> None:
         self._done.clear()

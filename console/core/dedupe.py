@@ -9,6 +9,10 @@ at any rate; the SQLite UNIQUE index stays the last line of defence for older re
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from .events import Event
 
 
 class RecentIds:
@@ -31,6 +35,25 @@ class RecentIds:
         if len(self._seen) > self.capacity:
             self._seen.popitem(last=False)
         return True
+
+    def fresh(self, events: Sequence[Event]) -> Sequence[Event]:
+        """The events of a batch seen for the first time, in order (`events` itself if all are).
+
+        One loop over the batch instead of a call per event: the hub runs this on every event.
+        """
+        seen, out = self._seen, []
+        for ev in events:
+            msg_id = ev.msg_id
+            if msg_id:
+                key = (ev.platform, msg_id)
+                if key in seen:
+                    continue
+                seen[key] = None
+            out.append(ev)
+        self.dropped += len(events) - len(out)
+        for _ in range(len(seen) - self.capacity):
+            seen.popitem(last=False)
+        return events if len(out) == len(events) else out
 
     def __len__(self) -> int:
         return len(self._seen)

@@ -80,13 +80,10 @@ class SessionHub:
         # Copy-on-write tuple: subscribing never waits for a delivery in progress.
         subs = self._subs
         with self._lock:
-            first = self._recent.first_time
-            fresh = [e for e in events if first(e.platform, e.msg_id)]
-            self._published += len(fresh)
-        if len(fresh) != len(events):
-            events = fresh
-            if not events:
-                return
+            events = self._recent.fresh(events)
+            self._published += len(events)
+        if not events:
+            return
         for sub in subs:
             batch = events if sub.kinds is None else [e for e in events if e.kind in sub.kinds]
             if not batch:

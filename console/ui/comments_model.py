@@ -42,6 +42,12 @@ CHIPS: dict[str, Callable[["Row"], bool]] = {
 }
 
 
+FLUSH_SHARE = 6
+"""A flush may use at most 1/6 of the GUI thread's time; see CommentsModel._pace."""
+MAX_FLUSH_INTERVAL_MS = 200
+"""However slow the machine, rows appear at least 5 times a second."""
+
+
 class Row:
     """One row. Display text is derived lazily: under a flood most rows scroll out of the ring
     before anyone looks at them, so they never pay for clean-up they do not need."""
@@ -150,8 +156,9 @@ class CommentsModel(QAbstractListModel):
         self.blocked_count = 0
         self.latencies: collections.deque[float] = collections.deque(maxlen=200_000)
         """Seconds from the hub handing an event over to its row being in the model."""
+        self._base_interval_ms = int(1000 / flush_hz)
         self._timer = QTimer(self)
-        self._timer.setInterval(int(1000 / flush_hz))
+        self._timer.setInterval(self._base_interval_ms)
         self._timer.timeout.connect(self.flush)
         self._timer.start()
 
@@ -175,6 +182,21 @@ class CommentsModel(QAbstractListModel):
             pending, self._pending = self._pending, []
         if not pending:
             return
+        started = time.perf_counter()
+        try:
+            self._flush(pending)
+        finally:
+            self._pace(time.perf_counter() - started)
+
+    def _pace(self, spent: float) -> None:
+        # A flush includes the view's relayout and repaint of every visible row (the list scrolls
+        # by one batch each time). Under a flood that costs ~10 ms, so at a fixed 30 Hz it would
+        # take a third of the GUI thread: space flushes so they use at most 1/FLUSH_SHARE of it.
+        interval = min(MAX_FLUSH_INTERVAL_MS, max(self._base_interval_ms, int(1000 * spent * FLUSH_SHARE)))
+        if interval != self._timer.interval():
+            self._timer.setInterval(interval)
+
+    def _flush(self, pending: list[Classified]) -> None:
         self.flushes += 1
         rows = []
         for item in pending:

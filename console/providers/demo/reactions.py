@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from .catalog import DemoProduct
+from .catalog import DemoProduct, demo_products
 from .crowd import Crowd
 from .textbank import fill, keyword_comment, typo_of
 
@@ -195,11 +195,12 @@ def product_texts(templates: Mapping[str, Sequence[str]], products: Sequence[Dem
                   rng: random.Random, per_template: int = 3) -> dict[str, tuple[str, ...]]:
     """Pre-rendered chatter about `products` (so a Buzz draws, never formats)."""
     out: dict[str, tuple[str, ...]] = {}
+    others = demo_products()  # once: rendering runs on the loop when the host acts
     for lang, lines in templates.items():
         rendered: dict[str, None] = {}
         for product in products:
             for line in lines:
                 for _ in range(per_template if "{" in line else 1):
-                    rendered[fill(line, product, lang, rng)] = None
+                    rendered[fill(line, product, lang, rng, others)] = None
         out[lang] = tuple(rendered)
     return out

@@ -53,12 +53,16 @@ def decorate(text: str, rng: random.Random, emoji_set: Sequence[str] = EMOJI) ->
 
 
 def render_pool(templates: Sequence[str], product: DemoProduct, lang: str,
-                rng: random.Random, emoji_set: Sequence[str] = EMOJI) -> tuple[str, ...]:
+                rng: random.Random, emoji_set: Sequence[str] = EMOJI,
+                others: Sequence[DemoProduct] | None = None) -> tuple[str, ...]:
+    # The catalog is read once per pool, not once per rendering: a product change happens on
+    # the loop, and re-reading the catalog per template made it stall the UI for ~150 ms.
+    others = demo_products() if others is None else others
     out: dict[str, None] = {}
     for template in templates:
         has_slot = "{" in template
         for _ in range(VARIANTS_PER_TEMPLATE if has_slot else VARIANTS_PLAIN):
-            out[decorate(fill(template, product, lang, rng), rng, emoji_set)] = None
+            out[decorate(fill(template, product, lang, rng, others), rng, emoji_set)] = None
     return tuple(out)
 
 
@@ -78,10 +82,11 @@ class TextBank:
             # A per-product generator keeps pools identical however the show got to this product.
             rng = random.Random(f"{self._seed_token}:{key}")
             pools = {}
+            others = demo_products()
             for lang in LANGS:
                 for intent in INTENTS:
                     pool = render_pool(TEMPLATES[lang][intent], product, lang, rng,
-                                       INTENT_EMOJI.get(intent, EMOJI))
+                                       INTENT_EMOJI.get(intent, EMOJI), others)
                     if intent in (PRAISE, CHATTER):
                         pool += EMOJI_ONLY
                     pools[(lang, intent)] = pool

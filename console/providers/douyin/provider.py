@@ -135,7 +135,7 @@ class DouyinProvider(Provider):
             log.warning("douyin push body not usable: %s", batch.error)
         self.stats["invalid_items"] += batch.invalid
         self.stats["skipped_items"] += batch.skipped
-        fresh = [e for e in batch.events if self._recent.first_time(e.platform, e.msg_id)]
+        fresh = list(self._recent.fresh(batch.events))
         self.stats["duplicates"] += len(batch.events) - len(fresh)
         if fresh:
             self._inbox.put_nowait(fresh)
