@@ -59,7 +59,7 @@ def test_clicking_an_intent_cell_filters_the_panel_to_exactly_its_comments(qtbot
     store, insight, model, heat, events = build(qtbot, tmp_path)
     grid = heat.grid
     row = grid.rows.index(("intent", "question"))
-    col = COLUMNS - 2  # the second-to-last 30 s column holds a full bucket
+    col = bucket_index(T0 + 60, 30) - grid.start_index  # a full 30 s bucket inside the 90 s of comments
     t0 = grid.column_start(col)
     expected = expected_ids(events, t0, t0 + 30, lambda e: "question" in insight.classifier.classify(e.text).intents)
     assert grid.cells[row][col].comments == len(expected) > 0
@@ -94,7 +94,7 @@ def test_heatmap_zoom_and_hover_text(qtbot, tmp_path):
     assert heat.grid.bucket_s == 60
     total = sum(c.comments for c in heat.grid.cells[heat.grid.rows.index(("product", "LIP-001"))])
     assert total == 40
-    text = heat.describe(heat.grid.rows.index(("product", "TOP-001")), COLUMNS - 1)
+    text = heat.describe(heat.grid.rows.index(("product", "TOP-001")), bucket_index(T0 + 89, 60) - heat.grid.start_index)
     assert "comments" in text and "likes" in text
     store.close()
 
@@ -118,14 +118,46 @@ def test_radar_and_dashboard_show_the_room(qtbot, tmp_path):
     store.close()
 
 
-def test_strip_marks_within_a_second_share_one_readable_line(qtbot, tmp_path):
+def test_a_young_show_fills_the_heatmap_from_the_left(qtbot, tmp_path):
     store, insight, model, heat, events = build(qtbot, tmp_path)
+    grid = heat.grid
+    # 90 s of show in 30 s columns: the first columns hold it, the rest wait for what comes next
+    # (not twenty empty minutes before the show with everything squeezed into the last column).
+    assert grid.start_index == bucket_index(T0, 30)
+    totals = [sum(row[c].total for row in grid.cells) for c in range(COLUMNS)]
+    used = bucket_index(max(e.ts for e in events), 30) - bucket_index(T0, 30) + 1
+    assert 2 <= used < COLUMNS
+    assert all(totals[c] > 0 for c in range(used)) and not any(totals[used:])
+    store.close()
+
+
+def test_strip_marks_speak_the_hosts_language_and_never_overlap(qtbot, tmp_path):
+    from console.i18n import set_language
+
+    store, insight, model, heat, events = build(qtbot, tmp_path)
+    heat.product_name = lambda sku: {"GLS-002": "Round glasses"}.get(sku, sku)
     t = T0 + 60
-    insight.on_events([Action("demo", "c1", t, name=A.PRODUCT_CARD, detail={"sku": "GLS-002"}),
-                       Action("demo", "c2", t + 0.3, name=A.POLL_OPEN, detail={"action": "open_poll"}),
-                       Action("demo", "c3", t + 2.0, name=A.LOTTERY_DRAW, detail={"action": "draw"})])
+    insight.on_events([Action("demo", "c0", t, name=A.CUE_FIRE, detail={"action": "show_product_card"}),
+                       Action("demo", "c1", t, name=A.PRODUCT_CARD, detail={"sku": "GLS-002"}),
+                       Action("demo", "c2", t + 0.3, name=A.TRYON_ON_AIR, detail={"skus": ["GLS-002"]}),
+                       Action("demo", "c3", t + 2.0, name=A.CUE_FIRE, detail={"action": "open_poll"}),
+                       Action("demo", "c4", t + 2.1, name=A.POLL_OPEN, detail={"question": "?"}),
+                       Action("demo", "c5", t + 4.0, name=A.LOTTERY_DRAW, detail={"draw_id": "d"})])
     heat.refresh()
-    labels = {label: line for (ts, label), line in heat._mark_lines.items() if ts >= t}
-    assert set(labels) == {"GLS-002 · open_poll", "draw"}  # one line for the moment, one for the draw
-    assert len({line.label.orthoPos for line in labels.values()}) == 2  # neighbours at different heights
+    labels = [(text, lane) for ts, text, lane in heat.mark_labels if ts >= t]
+    # One moment, one label; the product by its name; no internal names ("open_poll", "tryon.on_air").
+    assert [text for text, _ in labels] == ["Round glasses", "Poll opened", "Winners drawn"]
+    placed = [(ts, text, lane) for ts, text, lane in heat.mark_labels if lane is not None]
+    assert placed, "some label must fit an 800-pixel-wide strip"
+    # Two seconds apart in a twenty-minute window: neighbours never share a lane.
+    lanes = [lane for _ts, _text, lane in sorted(placed)]
+    assert all(a != b for a, b in zip(lanes, lanes[1:]))
+    for line, (_ts, text, _lane) in zip(heat.mark_lines, heat.mark_labels):
+        assert line.toolTip() == text  # the words are on hover even when there was no room
+    set_language("zh_CN")
+    try:
+        heat.refresh()
+        assert [text for ts, text, _ in heat.mark_labels if ts >= t] == ["Round glasses", "投票开始", "开奖"]
+    finally:
+        set_language("en")
     store.close()

@@ -46,6 +46,22 @@ class Classified:
     """time.perf_counter() when the hub handed it over (for latency figures)."""
 
 
+# Actions the strip marks. The subject is what the view needs to word the mark in the host's
+# language: the SKU(s) of a product change, the action of a cue, nothing for the rest.
+MARKED = frozenset({actions.CUE_FIRE, actions.SHOW_SEGMENT, actions.PRODUCT_CARD, actions.TRYON_ON_AIR,
+                    actions.LOTTERY_OPEN, actions.LOTTERY_DRAW, actions.POLL_OPEN, actions.COUPON_DROP})
+
+
+def _mark_subject(name: str, detail: dict) -> str:
+    if name == actions.TRYON_ON_AIR:
+        return ",".join(str(s) for s in detail.get("skus", []) or ())
+    if name in (actions.PRODUCT_CARD, actions.SHOW_SEGMENT):
+        return str(detail.get("sku") or "")
+    if name == actions.CUE_FIRE:
+        return str(detail.get("action") or "")
+    return ""
+
+
 class Insight:
     def __init__(self, products: Iterable[Any] = (), *, threaded: bool = True) -> None:
         self.classifier = Classifier()
@@ -61,7 +77,7 @@ class Insight:
         self._tryon: tuple[str, ...] = ()
         self._card: tuple[str, ...] = ()
         self.marks: collections.deque[tuple[float, str, str]] = collections.deque(maxlen=500)
-        """(ts, action name, label): cues and product changes for the strip."""
+        """(ts, action name, subject): cues and product changes for the strip (the view words them)."""
         self._queue: queue.SimpleQueue[tuple[Sequence[Event], float] | None] = queue.SimpleQueue()
         self._pending = 0
         self._pending_lock = threading.Lock()
@@ -202,10 +218,8 @@ class Insight:
         elif ev.name == actions.OVERLAY_CLEAR and detail.get("kind") in ("product_card", "card"):
             self._card = ()
             self.heatmap.set_on_air(ev.ts, self.on_air())
-        if ev.name in (actions.CUE_FIRE, actions.SHOW_SEGMENT, actions.PRODUCT_CARD, actions.TRYON_ON_AIR,
-                       actions.LOTTERY_DRAW, actions.POLL_OPEN, actions.COUPON_DROP):
-            label = str(detail.get("action") or detail.get("sku") or detail.get("title") or ev.name)
-            self.marks.append((ev.ts, ev.name, label))
+        if ev.name in MARKED:
+            self.marks.append((ev.ts, ev.name, _mark_subject(ev.name, detail)))
         self.metrics.add("action", ev.ts, None, action=ev.name, action_viewer=str(detail.get("viewer_id") or ""))
 
     # -- host actions ------------------------------------------------------------------------

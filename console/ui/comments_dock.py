@@ -152,6 +152,7 @@ class CommentsPanel(QWidget):
         filters.addWidget(self.keyword, 1)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.more)
+        filters.addWidget(self.triage)
         layout.addLayout(filters)
         self.more_row = QWidget()
         more = QHBoxLayout(self.more_row)
@@ -177,8 +178,7 @@ class CommentsPanel(QWidget):
             self.chip_row.takeAt(0)
         for key in order:
             self.chip_row.addWidget(self.chip_buttons[key])
-        self.chip_row.addStretch(1)
-        self.chip_row.addWidget(self.triage)
+        self.chip_row.addStretch(1)  # Triage sits on the filter row: the chips alone fit a narrow column
         self.chip_buttons["complaints"].setStyleSheet("color: #e5534b; font-weight: bold;" if triage else "")
         if triage:
             self.chip_buttons["complaints"].click()

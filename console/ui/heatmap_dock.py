@@ -14,16 +14,21 @@ from typing import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from console.i18n import pick
-from console.insight.heatmap import DEFAULT_BUCKET_S, ZOOMS_S, CellFilter, Grid, Row
+from console.insight.heatmap import BASE_S, DEFAULT_BUCKET_S, ZOOMS_S, CellFilter, Grid, Row
 from console.insight.radar import is_peak
 from console.insight.service import Insight
 
 from .refreshing import RefreshingPanel
+from .strip_marks import LANES, moments, place_labels
 
 COLUMNS = 40
+AXIS_W = 44  # the strip's right axis (interactions) and the map's matching blank one
+MIN_LABEL_PX, MAX_LABEL_PX, MAX_LEFT_W = 9, 12, 170
+VIEWER_COLOUR, INTERACTION_COLOUR, PEAK_COLOUR, MARK_COLOUR = "#64b5f6", "#f4c152", "#e5534b", "#5fd38d"
 INTENT_NAMES = {
     "question": ("Questions", "提问"), "purchase_intent": ("Want to buy", "想买"), "price": ("Price", "价格"),
     "size_fit": ("Size & fit", "尺码"), "color_shade": ("Colour & shade", "颜色色号"),
@@ -60,6 +65,9 @@ class HeatmapPanel(RefreshingPanel):
         self.insight, self.on_cell, self.product_name = insight, on_cell, product_name
         self.grid: Grid | None = None
         self.refreshes = 0
+        self.row_labels: list[tuple[int, str]] = []
+        """(row, name) of the rows named on the left axis."""
+        self._label_px = self._left_w = 0
         pg.setConfigOptions(antialias=False, imageAxisOrder="row-major")
 
         self.zoom = QComboBox()
@@ -78,30 +86,41 @@ class HeatmapPanel(RefreshingPanel):
         controls.addWidget(QLabel(pick("Bucket", "时间格")))
         controls.addWidget(self.zoom)
         controls.addWidget(self.norm)
-        controls.addWidget(self.info, 1)
+        controls.addStretch(1)
+        # The strip's legend, with units (axis titles do not fit an 80-pixel-high plot).
+        self.legend: list[QLabel] = []
+        for colour, text in ((VIEWER_COLOUR, pick("━ viewers", "━ 在线人数")),
+                             (INTERACTION_COLOUR, pick("━ interactions per 5 s", "━ 每 5 秒互动")),
+                             (PEAK_COLOUR, pick("▲ peak", "▲ 高峰"))):
+            label = QLabel(text)
+            label.setTextFormat(Qt.PlainText)
+            label.setStyleSheet(f"color: {colour};")
+            controls.addWidget(label)
+            self.legend.append(label)
 
         # Strip: viewers and interactions over time, with marks.
         self.strip = pg.PlotWidget(axisItems={"bottom": _TimeAxis(lambda v: v)})
-        self.strip.setMaximumHeight(80)
+        self.strip.setMaximumHeight(84)
         self.strip.setMouseEnabled(x=False, y=False)
         self.strip.hideButtons()
-        self.strip.setLabel("left", pick("viewers", "在线"), color="#64b5f6")
-        self.viewers_curve = self.strip.plot(pen=pg.mkPen("#64b5f6", width=2))
+        self.strip.hideAxis("bottom")  # the map's time axis below serves both: they are aligned
+        self.viewers_curve = self.strip.plot(pen=pg.mkPen(VIEWER_COLOUR, width=2))
         # Interactions on their own right-hand axis: thousands a second next to 300 viewers.
         strip_item = self.strip.getPlotItem()
         self.inter_box = pg.ViewBox()
         strip_item.showAxis("right")
         strip_item.scene().addItem(self.inter_box)
         strip_item.getAxis("right").linkToView(self.inter_box)
-        strip_item.getAxis("right").setLabel(pick("interactions / 5 s", "互动/5秒"), color="#f4c152")
         self.inter_box.setXLink(strip_item)
         self.inter_box.setMouseEnabled(x=False, y=False)
         strip_item.vb.sigResized.connect(lambda: self.inter_box.setGeometry(strip_item.vb.sceneBoundingRect()))
-        self.inter_curve = pg.PlotCurveItem(pen=pg.mkPen("#f4c152", width=1))
+        self.inter_curve = pg.PlotCurveItem(pen=pg.mkPen(INTERACTION_COLOUR, width=1))
         self.inter_box.addItem(self.inter_curve)
-        self.peaks = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#e5534b"), symbol="t")
+        self.peaks = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(PEAK_COLOUR), symbol="t1")
         self.inter_box.addItem(self.peaks)
-        self._mark_lines: dict[tuple[float, str], pg.InfiniteLine] = {}
+        self.mark_lines: list[pg.InfiniteLine] = []
+        self.mark_labels: list[tuple[float, str, int | None]] = []
+        """(time, words, lane or None when there was no room) of each mark drawn."""
 
         # Heatmap.
         self.map = pg.PlotWidget(axisItems={"bottom": _TimeAxis(self._column_ts)})
@@ -114,16 +133,22 @@ class HeatmapPanel(RefreshingPanel):
         self.map.getAxis("bottom").setTickSpacing(20, 10)
         small = self.font()
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
-        self.map.getAxis("left").setStyle(tickFont=small)
         self.map.getAxis("bottom").setStyle(tickFont=small)
         self.map.scene().sigMouseMoved.connect(self._hover)
         self.map.scene().sigMouseClicked.connect(self._clicked)
+        # Same axis widths on both plots, so a moment on the strip sits above its column.
+        self.map.showAxis("right")
+        self.map.getAxis("right").setStyle(showValues=False)
+        self.map.getAxis("right").setWidth(AXIS_W)
+        self.strip.getAxis("right").setWidth(AXIS_W)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
         layout.addLayout(controls)
         layout.addWidget(self.strip)
         layout.addWidget(self.map, 1)
+        layout.addWidget(self.info)
         self.start_refreshing(1000)  # the issue asks for at least once a second
 
     @property
@@ -136,50 +161,85 @@ class HeatmapPanel(RefreshingPanel):
         return self.grid.column_start(0) + x * self.grid.bucket_s
 
     # -- drawing -------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def _end_ts(self) -> float | None:
+        """Until the show fills the window the columns start at its first event and fill left
+        to right (not twenty empty minutes before the show with everything in the last column)."""
+        heat = self.insight.heatmap
         with self.insight.lock:
-            grid = self.insight.heatmap.grid(self.bucket_s, COLUMNS, normalise=self.norm.currentData())
+            first, last = heat.first_index, heat.last_index
+        if first is None or last is None:
+            return None
+        per = self.bucket_s // BASE_S
+        return max(last // per, first // per + COLUMNS - 1) * self.bucket_s
+
+    def refresh(self) -> None:
+        end_ts = self._end_ts()
+        with self.insight.lock:
+            grid = self.insight.heatmap.grid(self.bucket_s, COLUMNS, end_ts=end_ts, normalise=self.norm.currentData())
         self.grid = grid
         self.refreshes += 1
         values = np.array(grid.values, dtype=np.float32) if grid.rows else np.zeros((1, COLUMNS), np.float32)
         self.image.setImage(values, levels=(0.0, 1.0), autoLevels=False)
         self.image.setRect(0, 0, COLUMNS, max(1, len(grid.rows)))
-        axis = self.map.getAxis("left")
-        axis.setTicks([[(i + 0.5, row_label(r, self.product_name)) for i, r in enumerate(grid.rows)]])
+        self._label_rows([row_label(r, self.product_name) for r in grid.rows])
         self.map.setXRange(0, COLUMNS, padding=0)
         self.map.setYRange(0, max(1, len(grid.rows)), padding=0)
-        self._refresh_strip(grid.column_start(0))
+        self._refresh_strip(grid.column_start(0), grid.column_start(COLUMNS))
 
-    def _refresh_strip(self, since: float) -> None:
-        times, viewers, inter, marks = self.insight.strip(since)
+    def _label_rows(self, labels: list[str]) -> None:
+        """Row names in a font that fits the row height; when rows are thinner than a readable
+        font, every other row is named (hover still names each cell)."""
+        row_px = self.map.getPlotItem().vb.height() / max(1, len(labels))
+        font = QFont(self.font())
+        font.setPixelSize(int(max(MIN_LABEL_PX, min(MAX_LABEL_PX, row_px - 1))))
+        step = 1 if row_px >= MIN_LABEL_PX else int(np.ceil(MIN_LABEL_PX / max(row_px, 1.0)))
+        self.row_labels = [(i, text) for i, text in enumerate(labels) if i % step == 0]
+        axis = self.map.getAxis("left")
+        if font.pixelSize() != self._label_px:
+            self._label_px = font.pixelSize()
+            axis.setStyle(tickFont=font)
+        axis.setTicks([[(i + 0.5, text) for i, text in self.row_labels]])
+        metrics = QFontMetrics(font)
+        width = int(min(MAX_LEFT_W, max([48] + [metrics.horizontalAdvance(t) + 12 for _, t in self.row_labels])))
+        if width != self._left_w:  # both plots' left axes alike: the strip's moments over their columns
+            self._left_w = width
+            axis.setWidth(width)
+            self.strip.getAxis("left").setWidth(width)
+
+    def _refresh_strip(self, t0: float, t1: float) -> None:
+        times, viewers, inter, marks = self.insight.strip(t0)
         self.viewers_curve.setData(times, viewers)
         self.inter_curve.setData(times, inter)
+        self.strip.setXRange(t0, t1, padding=0)
         self.inter_box.enableAutoRange(axis=pg.ViewBox.YAxis)
         per_min = [sum(inter[max(0, i - 11): i + 1]) for i in range(len(inter))]
         # A peak needs three minutes of history to stand out from (no marks while warming up).
         peak_x = [times[i] for i in range(len(per_min)) if is_peak(per_min[: i + 1], min_points=36)]
         peak_y = [inter[times.index(x)] for x in peak_x]
         self.peaks.setData(peak_x, peak_y)
-        # Marks change rarely: add the new ones, drop those that left the window, keep the rest.
-        # Marks within a second (a segment starts: product, try-on, card) share one line.
-        at: dict[float, list[str]] = {}
-        for ts, _name, label in sorted(marks[-30:]):
-            start = next((t for t in at if 0 <= ts - t < 1.0), ts)
-            if label not in at.setdefault(start, []):
-                at[start].append(label)
-        wanted = {(ts, " · ".join(labels)) for ts, labels in at.items()}
-        for key in [k for k in self._mark_lines if k not in wanted]:
-            self.strip.removeItem(self._mark_lines.pop(key))
-        order = {key: i for i, key in enumerate(sorted(wanted))}
-        for ts, label in wanted - self._mark_lines.keys():
-            # Cues often come seconds apart (poll, lottery at the top of a segment): neighbours'
-            # labels sit at three heights so they stay readable.
-            height = 0.9 - 0.3 * (order[(ts, label)] % 3)
-            line = pg.InfiniteLine(ts, angle=90, pen=pg.mkPen("#5fd38d", style=Qt.DashLine),
-                                   label=label if len(label) <= 32 else label[:31] + "…",
-                                   labelOpts={"position": height, "color": "#5fd38d"})
+        self._draw_marks(moments(marks[-40:], self.product_name), t0, t1)
+
+    def _draw_marks(self, found: list[tuple[float, str]], t0: float, t1: float) -> None:
+        """A dashed line per moment; its words in the first free lane, or on hover only."""
+        for line in self.mark_lines:
+            self.strip.removeItem(line)
+        width = max(1.0, self.strip.getPlotItem().vb.width())
+        metrics = QFontMetrics(self.strip.font())
+        xs = [(ts - t0) / max(1e-9, t1 - t0) * width for ts, _ in found]
+        lanes = place_labels(xs, [metrics.horizontalAdvance(text) + 8 for _, text in found], right=width)
+        self.mark_lines, self.mark_labels = [], []
+        for (ts, text), lane in zip(found, lanes):
+            pen = pg.mkPen(MARK_COLOUR, style=Qt.DashLine)
+            if lane is None:
+                line = pg.InfiniteLine(ts, angle=90, pen=pen)
+            else:
+                line = pg.InfiniteLine(ts, angle=90, pen=pen, label=text,
+                                       labelOpts={"position": LANES[lane], "color": MARK_COLOUR,
+                                                  "anchors": [(0, 0.5), (0, 0.5)]})
+            line.setToolTip(text)
             self.strip.addItem(line)
-            self._mark_lines[(ts, label)] = line
+            self.mark_lines.append(line)
+            self.mark_labels.append((ts, text, lane))
 
     # -- hover / click ---------------------------------------------------------------------------
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:

@@ -55,10 +55,8 @@ def add_insight_docks(window: Any, app: Any, panel: CommentsPanel) -> None:
     window.add_dock("radar", pick("Radar", "互动雷达"), window.radar, Qt.RightDockWidgetArea)
     window.add_dock("dashboard", pick("Dashboard", "数据看板"), window.dashboard, Qt.BottomDockWidgetArea)
     # Beside the triggers: the heatmap, with the radar and dashboard as tabs (the comment list
-    # keeps the full height on the right).
+    # keeps the full height on the right; sizes in default_layout.py).
     window.splitDockWidget(window.docks["triggers"], window.docks["heatmap"], Qt.Horizontal)
     window.tabifyDockWidget(window.docks["heatmap"], window.docks["radar"])
     window.tabifyDockWidget(window.docks["radar"], window.docks["dashboard"])
     window.docks["heatmap"].raise_()
-    window.resizeDocks([window.docks["heatmap"]], [340], Qt.Vertical)
-    window.resizeDocks([window.docks["triggers"], window.docks["heatmap"]], [560, 820], Qt.Horizontal)

@@ -16,6 +16,7 @@ from console import APP_NAME, __version__
 from console.i18n import pick
 from console.video.capture import DEMO, list_devices
 
+from .default_layout import initial_size, place_docks, size_docks
 from .go_live import GoLiveBar
 from .insight_docks import add_insight_docks, build_comments
 from .output_actions import OutputActions
@@ -41,8 +42,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self._update_title()
         app.platforms_changed.connect(lambda runner: to_gui(self._update_title))
-        self.resize(1500, 880)
+        self.resize(initial_size(self))
         self._layout_file = layout_file
+        self._first_run_sizes = True  # until a saved layout is restored (see showEvent)
 
         self.video = VideoView(app.pipeline.output)
         self.setCentralWidget(self.video)
@@ -63,10 +65,7 @@ class MainWindow(QMainWindow):
             from .cue_sheet import CueSheetPanel
 
             self.add_dock("cues", pick("Cue sheet", "流程单"), CueSheetPanel(app.show_runner), Qt.RightDockWidgetArea)
-        # First-run proportions: the program video gets the room; a saved layout overrides this.
-        self.resizeDocks([self.docks["triggers"]], [330], Qt.Vertical)
-        side = [d for k, d in self.docks.items() if k in ("tryon", "comments")]
-        self.resizeDocks(side, [330] * len(side), Qt.Horizontal)
+        place_docks(self)  # the comments column gets the full height; sizes in showEvent
         self._build_output_menu()
         self.output_actions = OutputActions(app, self._view_menu, self)
         self._build_camera_menu()
@@ -102,6 +101,8 @@ class MainWindow(QMainWindow):
             restored = self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             restored = self.restoreState(state) and restored
+        if restored:
+            self._first_run_sizes = False  # the host's own layout wins over the first-run one
         return restored
 
     def save_layout(self) -> None:
@@ -224,6 +225,12 @@ class MainWindow(QMainWindow):
                 pick(f"Camera unavailable: {status.text()}\nThe show goes on — retrying automatically.",
                      f"摄像头不可用：{status.text()}\n直播照常进行，正在自动重试。")
             )
+
+    def showEvent(self, event) -> None:  # noqa: N802 — Qt API
+        super().showEvent(event)
+        if self._first_run_sizes:  # now the window has its real size (a laptop's, a monitor's)
+            self._first_run_sizes = False
+            size_docks(self, self.size())
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
         self.save_layout()

@@ -8,13 +8,19 @@ Two overlapped stages (`overlap=True`, the default), so the model sets the pace,
 every stage: the *track* thread ("video-pipeline") runs the models — each processor's optional
 `track(image, ts_ms)` — on frame N+1 while the *render* thread ("video-render") draws frame N
 (`render(image, ts_ms, tracked)` for those processors, `process(image, ts_ms)` for the rest,
-e.g. overlays) and hands it out. MediaPipe inference takes about one core here and rendering the
-other, so on a 2-core machine the every-frame pipeline runs at the bare model's rate. Between the
-stages is a hand-off of depth one that blocks rather than drops: a frame whose models have run is
-always rendered, and a slow render holds the track thread back (stale camera frames are dropped
-at the capture slot instead). Added latency: none in steady state (each frame still goes track →
-render back to back); at most one render (~3 ms) when the render of the previous frame is still
-running as the next frame's tracking ends. `bench video` measures it.
+e.g. overlays) and hands it out. The track thread does only what the next model call needs (the
+face tracker's crop, the native landmarker call read straight into numpy — landmarker_c — and its
+smoothing); everything else, the scene's brightness included, is on the render side. MediaPipe's
+call releases the GIL, so Python on the render thread runs meanwhile. With a second core free
+the every-frame pipeline keeps the bare model's pace; when the rest of the machine leaves one
+core, fps follows CPU per frame and overlap cannot help (the render work, ~3 ms a frame for three
+items and the overlays, then shows in full). `bench video` prints the ratio, the cores the
+pipeline got and both ceilings. Between the stages is a hand-off of depth one that blocks
+rather than drops: a frame whose models have run is always rendered, and a slow render holds the
+track thread back (stale camera frames are dropped at the capture slot instead). Added latency:
+none in steady state (each frame still goes track → render back to back); at most one render
+(~3 ms) when the render of the previous frame is still running as the next frame's tracking
+ends. `bench video` measures it.
 
 Processors are created, tracked and closed on the track thread, which is what MediaPipe's VIDEO
 mode needs (one landmarker per thread, strictly increasing timestamps). `overlap=False` runs

@@ -2,9 +2,10 @@
 
 Two stages, so the video pipeline can overlap them (infer frame N+1 while frame N is drawn):
 `track()` reads the controller's snapshot and runs only the trackers the worn items need (each
-created on first use, on the pipeline's track thread); `render()` draws the items of that same
-snapshot in layer order inside their own regions, then the before/after wipe (on the render
-thread, which alone owns the renderers). `process()` does both, for stills and tests. Per-stage
+created on first use, on the pipeline's track thread) and nothing else — it is the pipeline's
+critical path; `render()` measures the scene's brightness, draws the items of that same snapshot
+in layer order inside their own regions, then the before/after wipe (on the render thread, which
+alone owns the renderers). `process()` does both, for stills and tests. Per-stage
 timings are kept for `bench video` and the status bar. A model that cannot load turns try-on off
 with a message; the frame passes through.
 """
