@@ -32,7 +32,7 @@ def _command_parser(prog: str, table: dict[str, tuple[str, str]], name: str) -> 
     module = importlib.import_module(module_name)
     module.add_arguments(parser)
     parser.add_argument("-v", "--verbose", action="store_true",
-                        help="also show MediaPipe's and TensorFlow Lite's start-up messages on stderr")
+                        help="also show MediaPipe's and TensorFlow Lite's start-up messages (and Qt's offscreen size-hint notice) on stderr")
     parser.set_defaults(_run=module.run)
     return parser
 
@@ -48,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and not {"-v", "--verbose"} & set(sys.argv[1:]):
         # This process is ours (not a test calling main([...])): keep native chatter off stderr.
         from console.native_logs import silence_native_chatter
+        from console.ui.qt_messages import quiet_qt_chatter
 
         silence_native_chatter()
+        quiet_qt_chatter()  # the offscreen plugin's "does not support propagateSizeHints()"
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "live-console"
     if argv and argv[0] in COMMANDS:
