@@ -121,6 +121,7 @@ class ConsoleApp:
                 meta={"camera": options.camera or self.settings.camera, "headless": options.headless},
             )
         self.hub.subscribe(self.store.enqueue_batch, name="store")
+        self.hub.set_backlog_probe(self.store.backlog_s)
         self.rates = RateMeter()
         self.hub.subscribe(self.rates, name="rates")
 

@@ -122,3 +122,28 @@ def test_tick_adapts_to_step_cost():
     for _ in range(40):
         p._adapt(0.0)
     assert p.tick_s == provider_mod.MAX_TICK_S
+
+
+async def test_the_room_waits_while_the_session_log_is_behind():
+    # A simulated room must not outrun what this machine can save: while the log is behind by
+    # more than its window, no events are made, and the time waited is not replayed after.
+    clock = ManualClock()
+    hub = SessionHub()
+    got = Collector()
+    hub.subscribe(got)
+    behind = [1.0]
+    hub.set_backlog_probe(lambda: behind[0])
+    provider = DemoProvider(DemoConfig(rate=1000, seed=3), clock=clock)
+    task = asyncio.create_task(provider.run(hub))
+    try:
+        await until(lambda: provider.running)
+        clock.advance(2.0)
+        await until(lambda: provider.held_back_s >= 2.0)
+        assert got.events == [] and provider.audience.sim_time == 0
+        behind[0] = 0.1  # within the window again
+        clock.advance(0.5)
+        await until(lambda: len(got.events) > 0)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert provider.audience.sim_time <= 0.5 + 1e-9

@@ -17,6 +17,7 @@ from console.core.clock import ManualClock
 from console.core.events import Action, ActionSource, Comment, Gift, Like, Viewer
 from console.store import queries
 from console.store.writer import SessionStore, default_connect
+from tests.waiting import wait_until
 
 
 def comments(n: int, *, start: int = 0, platform: str = "demo", prefix: str = "m") -> list:
@@ -300,3 +301,33 @@ def test_the_writers_fast_chain_hash_is_the_documented_one():
     # NULL and "" are the same bytes (the writer never stores ""), a different ts is not.
     assert event_hash(GENESIS, ev, 5) == event_hash(GENESIS, (*ev[:3], "", *ev[4:]), 5)
     assert event_hash(GENESIS, ev, 5) != event_hash(GENESIS, (*ev[:4], 1700000000.124, *ev[5:]), 5)
+
+
+def test_backlog_says_how_long_the_oldest_unsaved_event_has_waited(db_path):
+    gate = threading.Event()
+    gate.set()
+    stalled = threading.Event()
+
+    def trace(sql):
+        if sql.startswith("BEGIN") and not gate.is_set():
+            stalled.set()
+            gate.wait(60)  # the writer is held, as a machine too busy to save would hold it
+
+    def tracing_connect(path):
+        conn = default_connect(path)
+        conn.set_trace_callback(trace)
+        return conn
+
+    store = SessionStore(db_path, connect=tracing_connect)
+    store.start_session("demo")
+    assert store.flush() and store.backlog_s() == 0.0
+    gate.clear()
+    store.enqueue_batch(comments(10))
+    assert stalled.wait(30)
+    store.enqueue_batch(comments(10, start=10))
+    wait_until(lambda: store.backlog_s() >= 0.5, timeout=60)  # grows while the writer is held
+    gate.set()
+    assert store.flush(timeout=60)
+    assert store.backlog_s() == 0.0
+    store.close()
+    assert raw(db_path, "SELECT COUNT(*) FROM events") == [(20,)]

@@ -90,6 +90,7 @@ def measure(rate: float, seconds: float, seed: int, db_path: Path) -> dict:
     catalog = shared_catalog()
     insight = Insight(catalog)
     hub.subscribe(store.enqueue_batch, name="store")
+    hub.set_backlog_probe(store.backlog_s)  # as the app does: the DEMO room waits for the log
     hub.subscribe(insight.on_events, name="insight")
     interactions = Interactions(hub, clock, catalog=catalog)
     model = CommentsModel()

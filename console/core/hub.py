@@ -44,6 +44,16 @@ class SessionHub:
         # (engines, heatmap, log) a second time.
         self._recent = RecentIds(dedupe_capacity)
         self._deliver = threading.RLock()
+        self._backlog: Callable[[], float] = lambda: 0.0
+
+    def set_backlog_probe(self, probe: Callable[[], float]) -> None:
+        """`probe()` says how far (seconds) the session log is behind what the hub delivered."""
+        self._backlog = probe
+
+    def backlog_s(self) -> float:
+        """How long the oldest delivered event has waited to be saved. A source that can wait
+        (the DEMO room) holds off while this exceeds the log's window; platforms cannot."""
+        return self._backlog()
 
     def ordered(self) -> threading.RLock:
         """Hold this to make a state change and the actions recording it one step of the order."""

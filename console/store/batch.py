@@ -50,6 +50,8 @@ class Batch:
     """A flush or close is waiting: write now instead of waiting out the window."""
     oldest: float = float("inf")
     """time.monotonic() when the oldest events in this batch were enqueued."""
+    enqueues: int = 0
+    """How many enqueue_batch calls this batch holds (see SessionStore.backlog_s)."""
 
     @property
     def rows(self) -> int:

@@ -13,6 +13,7 @@ queueing behind it; the host is told once per problem through `on_error`.
 from __future__ import annotations
 
 import atexit
+import collections
 import logging
 import queue
 import sqlite3
@@ -157,6 +158,8 @@ class SessionStore:
         self._commit_estimate = 0.1 * self._window  # until real commits have been timed
         self._latency: float | None = None
         self._heads: dict[int, tuple[int, bytes]] = {}
+        self._inflight: collections.deque[float] = collections.deque()
+        """Enqueue times of the event batches not yet on disk, oldest first (backlog_s)."""
 
         self._thread = threading.Thread(target=self._run, name="session-log-writer", daemon=True)
         self._thread.start()
@@ -231,7 +234,9 @@ class SessionStore:
                 dropped = True
             else:
                 self._accepted += len(batch)
-                self._queue.put(("events", (self._session, batch, time.monotonic())))
+                now = time.monotonic()
+                self._inflight.append(now)
+                self._queue.put(("events", (self._session, batch, now)))
                 dropped = False
         if dropped:
             log.warning("session log: %d events arrived with no session open", len(batch))
@@ -246,6 +251,15 @@ class SessionStore:
         if closed:  # stats() takes the lock itself: never call it while holding it
             return self.stats().pending == 0
         return done.wait(timeout)
+
+    def backlog_s(self) -> float:
+        """How long the oldest event not yet on disk has waited (0 when all is saved).
+
+        Within the batch window when the writer keeps up; more means the machine cannot save
+        as fast as events arrive, and what a crash would lose grows with it.
+        """
+        with self._lock:
+            return time.monotonic() - self._inflight[0] if self._inflight else 0.0
 
     def stats(self) -> StoreStats:
         with self._lock:
@@ -306,6 +320,7 @@ class SessionStore:
         if op == "events":
             session_id, events, enqueued_at = arg
             batch.oldest = min(batch.oldest, enqueued_at)
+            batch.enqueues += 1
             order: list[bool] = []
             try:
                 ev_rows, act_rows = rows.split_rows(session_id, events, order)
@@ -408,6 +423,9 @@ class SessionStore:
 
             if self._write(batch):
                 attempt = 0
+                with self._lock:
+                    for _ in range(batch.enqueues):
+                        self._inflight.popleft()
                 for waiter in batch.waiters:
                     waiter.set()
                 batch = Batch()

@@ -34,6 +34,8 @@ STEP_BUDGET_S = 0.006
 """How long one step (generate + publish) may hold the loop before the tick shrinks."""
 MAX_CATCH_UP_S = 1.0
 """After a stall (laptop asleep, debugger) the room resumes; it does not replay the gap."""
+LOG_BACKLOG_LIMIT_S = 0.25
+"""The simulated room waits while the session log is further behind than its batch window."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,8 @@ class DemoProvider(Provider):
         self.step_seconds = 0.0
         """Loop time spent in step + publish, summed (for `bench events`)."""
         self.max_step_seconds = 0.0
+        self.held_back_s = 0.0
+        """Room time skipped while the session log was behind (see LOG_BACKLOG_LIMIT_S)."""
 
     def status_text(self) -> str:
         return f"{self.display_name} · {self.audience.rate:g} events/s · seed {self.audience.seed}"
@@ -106,6 +110,13 @@ class DemoProvider(Provider):
                 started = clock.monotonic()
                 while self._actions:
                     self.audience.react(self._actions.popleft())
+                if hub.backlog_s() > LOG_BACKLOG_LIMIT_S:
+                    # More than this machine can save: a real platform would keep sending and
+                    # what a crash loses would grow; a simulated room slows down instead (the
+                    # skipped time is not replayed), so its rate is what the log really keeps.
+                    self.held_back_s += started - last
+                    last = started
+                    continue
                 events = self.audience.step(min(started - last, MAX_CATCH_UP_S))
                 last = started
                 hub.publish_batch(events)
