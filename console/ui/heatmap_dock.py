@@ -97,7 +97,7 @@ class HeatmapPanel(RefreshingPanel):
         self.norm.addItem(pick("Colour per row", "按行着色"), "row")
         self.norm.addItem(pick("Colour overall", "整体着色"), "all")
         self.norm.currentIndexChanged.connect(self.refresh)
-        self.info = QLabel(pick("Hover a cell for counts; click it to see its comments.", "悬停查看次数，点击查看对应评论。"))
+        self.info = QLabel(pick("Hover: counts · click: its comments", "悬停看次数，点击看评论"))
         self.info.setTextFormat(Qt.PlainText)
         self.info.setMinimumWidth(10)  # long hover text must not widen the dock
         controls = QHBoxLayout()
@@ -105,7 +105,10 @@ class HeatmapPanel(RefreshingPanel):
         controls.addWidget(self.zoom)
         controls.addWidget(self.norm)
         controls.addStretch(1)
-        # The strip's legend, with units (axis titles do not fit an 80-pixel-high plot).
+        # The strip's legend, with units (axis titles do not fit an 80-pixel-high plot); it sits
+        # beside the hover read-out under the map, so the dock can be narrow.
+        footer = QHBoxLayout()
+        footer.addWidget(self.info, 1)
         self.legend: list[QLabel] = []
         for colour, text in ((VIEWER_COLOUR, pick("━ viewers", "━ 在线人数")),
                              (INTERACTION_COLOUR, pick("━ interactions per 5 s", "━ 每 5 秒互动")),
@@ -113,7 +116,7 @@ class HeatmapPanel(RefreshingPanel):
             label = QLabel(text)
             label.setTextFormat(Qt.PlainText)
             label.setStyleSheet(f"color: {colour};")
-            controls.addWidget(label)
+            footer.addWidget(label)
             self.legend.append(label)
 
         # Strip: viewers and interactions over time, with marks.
@@ -167,7 +170,7 @@ class HeatmapPanel(RefreshingPanel):
         layout.addLayout(controls)
         layout.addWidget(self.strip)
         layout.addWidget(self.map, 1)
-        layout.addWidget(self.info)
+        layout.addLayout(footer)
         self.start_refreshing(1000)  # the issue asks for at least once a second
 
     @property
