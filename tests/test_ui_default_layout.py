@@ -73,3 +73,18 @@ def test_a_saved_layout_wins_over_the_first_run_one(qtbot, show_app, tmp_path):
     # opposite, so this only holds if the saved layout was kept.
     qtbot.wait(300)
     assert second.docks["comments"].height() < second.docks["cues"].height()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_heatmap_dock_can_be_narrow_so_the_triggers_keep_their_width(qtbot, lang):
+    from console.i18n import set_language
+    from console.insight.service import Insight
+    from console.ui.heatmap_dock import HeatmapPanel
+
+    set_language(lang)
+    try:
+        panel = HeatmapPanel(Insight(threaded=False))
+        qtbot.addWidget(panel)
+        assert panel.minimumSizeHint().width() <= 400
+    finally:
+        set_language("en")
