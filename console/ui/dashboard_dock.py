@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable, Iterable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -12,6 +14,16 @@ from console.insight.service import Insight
 from .refreshing import RefreshingPanel
 
 REPLY_GOAL_S = 30.0
+# Gift values arrive in the platform's main currency unit (core/events.py Gift.value).
+GIFT_CURRENCY = {"demo": "¥", "douyin": "¥", "bilibili": "¥", "kuaishou": "¥", "taobao": "¥",
+                 "twitch": "$", "youtube": "$", "tiktok": "$"}
+
+
+def gift_currency(platforms: Iterable[str]) -> str:
+    """The symbol for the gift value: the platforms' shared currency, "" when they differ or
+    one is unknown (the figure's title then says it is in each platform's own currency)."""
+    symbols = {GIFT_CURRENCY.get(p, "?") for p in platforms}
+    return symbols.pop() if len(symbols) == 1 and "?" not in symbols else ""
 
 
 def _pct(x: float) -> str:
@@ -19,20 +31,23 @@ def _pct(x: float) -> str:
 
 
 class DashboardPanel(RefreshingPanel):
-    def __init__(self, insight: Insight, parent: QWidget | None = None) -> None:
+    def __init__(self, insight: Insight, platforms: Callable[[], Iterable[str]] = lambda: ("demo",),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.insight = insight
+        self.insight, self.platforms = insight, platforms
         self.figures: Figures | None = None
         self.values: dict[str, QLabel] = {}
+        self.titles: dict[str, QLabel] = {}
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         items = [
             ("viewers", pick("Viewers (peak)", "在线（峰值）"), None),
-            ("interaction_rate", pick("Interaction rate", "互动率"), FORMULAS["interaction_rate"]()),
+            # Events per viewer in a minute: an eager room goes past 100 %, the title says per what.
+            ("interaction_rate", pick("Interaction rate / min", "每分钟互动率"), FORMULAS["interaction_rate"]()),
             ("participation_rate", pick("Participation", "参与率"), FORMULAS["participation_rate"]()),
             ("comments_per_min", pick("Comments / min", "评论/分钟"), None),
             ("likes_per_min", pick("Likes / min", "点赞/分钟"), None),
-            ("gift_value", pick("Gift value", "礼物价值"), None),
+            ("gift_value", pick("Gift value", "礼物价值"), None),  # title gets the currency in refresh()
             ("pending", pick("Questions pending", "待回复问题"), None),
             ("reply", pick("Median reply time", "回复时长中位数"), FORMULAS["median_reply_s"]()),
             ("participation", pick("Poll / lottery / coupon", "投票/抽奖/优惠券参与"),
@@ -46,6 +61,7 @@ class DashboardPanel(RefreshingPanel):
             if formula:
                 name.setToolTip(formula)
                 value.setToolTip(formula)
+            self.titles[key] = name
             grid.addWidget(name, (i // 3) * 2, i % 3)
             grid.addWidget(value, (i // 3) * 2 + 1, i % 3)
             self.values[key] = value
@@ -69,10 +85,13 @@ class DashboardPanel(RefreshingPanel):
         v["participation_rate"].setText(f"{_pct(f.participation_rate)}  ({f.interacting_viewers:,}/{f.unique_viewers:,})")
         v["comments_per_min"].setText(f"{f.comments_per_min:,.0f}")
         v["likes_per_min"].setText(f"{f.likes_per_min:,.0f}")
-        v["gift_value"].setText(f"{f.gift_value:,.2f}")
+        symbol = gift_currency(self.platforms())
+        v["gift_value"].setText(f"{symbol}{f.gift_value:,.2f}")
+        self.titles["gift_value"].setText(pick("Gift value", "礼物价值") if symbol else
+                                          pick("Gift value (platform currency)", "礼物价值（平台货币）"))
         v["pending"].setText(f"{f.pending_questions:,}")
         if f.median_reply_s is None:
-            v["reply"].setText("–")
+            v["reply"].setText(pick("no answers yet", "尚无回复"))
         else:
             ok = f.median_reply_s <= REPLY_GOAL_S
             v["reply"].setText(f"{f.median_reply_s:.0f} s")

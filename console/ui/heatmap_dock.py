@@ -28,6 +28,7 @@ from .strip_marks import LANES, moments, place_labels
 COLUMNS = 40
 AXIS_W = 44  # the strip's right axis (interactions) and the map's matching blank one
 MIN_LABEL_PX, MAX_LABEL_PX, MAX_LEFT_W = 9, 12, 170
+LABEL_GAP = 5  # pixels between a mark's dashed line and its words
 VIEWER_COLOUR, INTERACTION_COLOUR, PEAK_COLOUR, MARK_COLOUR = "#64b5f6", "#f4c152", "#e5534b", "#5fd38d"
 INTENT_NAMES = {
     "question": ("Questions", "提问"), "purchase_intent": ("Want to buy", "想买"), "price": ("Price", "价格"),
@@ -56,6 +57,23 @@ class _TimeAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 — pyqtgraph API
         return [_clock(self.to_ts(v)) for v in values]
+
+
+def compact(value: float) -> str:
+    """Axis numbers a glance can read at 10,000 a second: 950, 53k, 1.2M."""
+    n = abs(value)
+    if n >= 1_000_000:
+        return f"{value / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
+    if n >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if n >= 1000:
+        return f"{value / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+    return f"{value:.0f}"
+
+
+class _CountAxis(pg.AxisItem):
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 — pyqtgraph API
+        return [compact(v * scale) for v in values]
 
 
 class HeatmapPanel(RefreshingPanel):
@@ -99,7 +117,8 @@ class HeatmapPanel(RefreshingPanel):
             self.legend.append(label)
 
         # Strip: viewers and interactions over time, with marks.
-        self.strip = pg.PlotWidget(axisItems={"bottom": _TimeAxis(lambda v: v)})
+        self.strip = pg.PlotWidget(axisItems={"bottom": _TimeAxis(lambda v: v), "left": _CountAxis("left"),
+                                              "right": _CountAxis("right")})
         self.strip.setMaximumHeight(84)
         self.strip.setMouseEnabled(x=False, y=False)
         self.strip.hideButtons()
@@ -226,16 +245,17 @@ class HeatmapPanel(RefreshingPanel):
         width = max(1.0, self.strip.getPlotItem().vb.width())
         metrics = QFontMetrics(self.strip.font())
         xs = [(ts - t0) / max(1e-9, t1 - t0) * width for ts, _ in found]
-        lanes = place_labels(xs, [metrics.horizontalAdvance(text) + 8 for _, text in found], right=width)
+        widths = [metrics.horizontalAdvance(text) + LABEL_GAP + 4 for _, text in found]
+        lanes = place_labels(xs, widths, right=width)
         self.mark_lines, self.mark_labels = [], []
-        for (ts, text), lane in zip(found, lanes):
+        for (ts, text), lane, w in zip(found, lanes, widths):
             pen = pg.mkPen(MARK_COLOUR, style=Qt.DashLine)
             if lane is None:
                 line = pg.InfiniteLine(ts, angle=90, pen=pen)
             else:
                 line = pg.InfiniteLine(ts, angle=90, pen=pen, label=text,
                                        labelOpts={"position": LANES[lane], "color": MARK_COLOUR,
-                                                  "anchors": [(0, 0.5), (0, 0.5)]})
+                                                  "anchors": [(-LABEL_GAP / w, 0.5)] * 2})
             line.setToolTip(text)
             self.strip.addItem(line)
             self.mark_lines.append(line)

@@ -50,7 +50,7 @@ def add_insight_docks(window: Any, app: Any, panel: CommentsPanel) -> None:
 
     window.heatmap = HeatmapPanel(app.insight, on_cell=panel.show_cell, product_name=product_name)
     window.radar = RadarPanel(app.insight, panel.actions)
-    window.dashboard = DashboardPanel(app.insight)
+    window.dashboard = DashboardPanel(app.insight, platforms=lambda: [p.platform for p in app.platforms.providers])
     window.add_dock("heatmap", pick("Heatmap", "互动热力图"), window.heatmap, Qt.BottomDockWidgetArea)
     window.add_dock("radar", pick("Radar", "互动雷达"), window.radar, Qt.RightDockWidgetArea)
     window.add_dock("dashboard", pick("Dashboard", "数据看板"), window.dashboard, Qt.BottomDockWidgetArea)

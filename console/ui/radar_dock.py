@@ -10,12 +10,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from console.i18n import pick
+from console.insight.radar import Suggestion
 from console.insight.service import Insight
 
 from .refreshing import RefreshingPanel
 
 ICONS = {"faq": "💬", "size_chart": "📏", "shade_vote": "🎨", "price": "🏷", "shipping": "📦",
          "complaints": "⚠", "peak": "🔥", "question": "❓"}
+
+
+def trend_text(s: Suggestion) -> str:
+    """What is rising, with its unit (the radar compares the last minute, radar.WINDOW_S, with
+    the one before)."""
+    if s.kind == "peak":
+        return pick(f"{s.recent:,} interactions / min", f"每分钟 {s.recent:,} 次互动")
+    return pick(f"{s.recent:,} in the last minute, {s.before:,} the minute before",
+                f"最近一分钟 {s.recent:,} 次，之前一分钟 {s.before:,} 次")
 
 
 class RadarPanel(RefreshingPanel):
@@ -50,8 +60,7 @@ class RadarPanel(RefreshingPanel):
         suggestions = self.insight.radar()
         self.rising.clear()
         for s in suggestions:
-            trend = f"{s.recent}/min" if s.kind == "peak" else f"{s.before}→{s.recent}"
-            item = QListWidgetItem(f"{ICONS.get(s.kind, '•')} {s.topic}  ({trend})\n    → {s.action}")
+            item = QListWidgetItem(f"{ICONS.get(s.kind, '•')} {s.topic}  ({trend_text(s)})\n    → {s.action}")
             item.setToolTip(s.action)
             self.rising.addItem(item)
         if not suggestions:
@@ -60,6 +69,7 @@ class RadarPanel(RefreshingPanel):
         self.groups.clear()
         for g in self.insight.top_questions(30):
             item = QListWidgetItem(f"×{g.pending:<4} {g.text}")
+            item.setToolTip(pick(f"asked {g.pending:,} times, not yet answered", f"被问 {g.pending:,} 次，尚未回复"))
             item.setData(Qt.UserRole, g.key)
             self.groups.addItem(item)
             if g.key == current:
