@@ -131,6 +131,7 @@ async def test_cheers_follows_subs_gifts_and_raids_become_events(room, double):
     assert gifts["Bits"] == {"gift_name": "Bits", "count": 100, "value": 1.0}
     assert gifts["Gift sub Tier 1"]["count"] == 5 and gifts["Sub Tier 1"]["value"] == 4.99
     assert len(by_kind["follow"]) == 1 and len(by_kind["join"]) == 1
+    assert by_kind["join"][0]["payload"] == {"count": 40}  # the raid's size is kept
     await stop(task)
 
 

@@ -130,6 +130,12 @@ class Follow(Event):
 @dataclass(frozen=True, slots=True)
 class Join(Event):
     kind: ClassVar[str] = "join"
+    count: int = 1
+    """People arriving with this join: a raid brings the raiding channel's viewers along."""
+
+    def payload(self) -> dict[str, Any]:
+        # One viewer is the common case and stays "{}", as every join was logged before.
+        return {} if self.count == 1 else {"count": self.count}
 
 
 @dataclass(frozen=True, slots=True)

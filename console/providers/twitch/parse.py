@@ -6,7 +6,8 @@ subscription_type?, subscription_version?}, "payload": {...}}`. `parse_frame` so
 malformed becomes `Frame("malformed")` or no events — a platform glitch never stops the show.
 
 Cheers stay comments (the words are what the host reads) and also become a `Gift` of bits
-(1 bit = US$0.01) so value rankings see them. Raids become a `Join` of the raiding channel.
+(1 bit = US$0.01) so value rankings see them. Raids become a `Join` of the raiding channel,
+counting the viewers it brings.
 """
 
 from __future__ import annotations
@@ -145,5 +146,6 @@ def _events(frame: Frame) -> list[Event]:
                      gift_name=f"Gift sub {TIER_NAME.get(tier, tier)}", count=total,
                      value=round(SUB_VALUE_USD.get(tier, 0.0) * total, 2))]
     if t == "channel.raid":
-        return [Join(PLATFORM, mid, ts, _viewer(ev, "from_broadcaster_user"))]
+        return [Join(PLATFORM, mid, ts, _viewer(ev, "from_broadcaster_user"),
+                     count=max(1, _int(ev.get("viewers"), 1)))]
     return []
