@@ -258,7 +258,10 @@ class HeatmapPanel(RefreshingPanel):
             else:
                 line = pg.InfiniteLine(ts, angle=90, pen=pen, label=text,
                                        labelOpts={"position": LANES[lane], "color": MARK_COLOUR,
+                                                  "fill": pg.mkBrush(0, 0, 0, 190),
                                                   "anchors": [(-LABEL_GAP / w, 0.5)] * 2})
+                # Words run right, over the later marks' lines: earlier ones are drawn on top.
+                line.setZValue(1000 - len(self.mark_lines))
             line.setToolTip(text)
             self.strip.addItem(line)
             self.mark_lines.append(line)
