@@ -23,13 +23,12 @@ from console.insight.radar import is_peak
 from console.insight.service import Insight
 
 from .refreshing import RefreshingPanel
-from .strip_marks import LANES, moments, place_labels
+from .strip_marks import draw_marks, moments
 
 COLUMNS = 40
 AXIS_W = 44  # the strip's right axis (interactions) and the map's matching blank one
 MIN_LABEL_PX, MAX_LABEL_PX, MAX_LEFT_W = 9, 12, 170
-LABEL_GAP = 5  # pixels between a mark's dashed line and its words
-VIEWER_COLOUR, INTERACTION_COLOUR, PEAK_COLOUR, MARK_COLOUR = "#64b5f6", "#f4c152", "#e5534b", "#5fd38d"
+VIEWER_COLOUR, INTERACTION_COLOUR, PEAK_COLOUR = "#64b5f6", "#f4c152", "#e5534b"
 INTENT_NAMES = {
     "question": ("Questions", "提问"), "purchase_intent": ("Want to buy", "想买"), "price": ("Price", "价格"),
     "size_fit": ("Size & fit", "尺码"), "color_shade": ("Colour & shade", "颜色色号"),
@@ -97,7 +96,9 @@ class HeatmapPanel(RefreshingPanel):
         self.norm.addItem(pick("Colour per row", "按行着色"), "row")
         self.norm.addItem(pick("Colour overall", "整体着色"), "all")
         self.norm.currentIndexChanged.connect(self.refresh)
-        self.info = QLabel(pick("Hover: counts · click: its comments", "悬停看次数，点击看评论"))
+        self.info = QLabel(pick("Click a cell: its comments", "点击格子看评论"))
+        self.info.setToolTip(pick("Hover a cell for its counts; click it to list its comments.",
+                                  "悬停格子查看次数；点击列出对应评论。"))
         self.info.setTextFormat(Qt.PlainText)
         self.info.setMinimumWidth(10)  # long hover text must not widen the dock
         controls = QHBoxLayout()
@@ -239,33 +240,9 @@ class HeatmapPanel(RefreshingPanel):
         peak_x = [times[i] for i in range(len(per_min)) if is_peak(per_min[: i + 1], min_points=36)]
         peak_y = [inter[times.index(x)] for x in peak_x]
         self.peaks.setData(peak_x, peak_y)
-        self._draw_marks(moments(marks[-40:], self.product_name), t0, t1)
-
-    def _draw_marks(self, found: list[tuple[float, str]], t0: float, t1: float) -> None:
-        """A dashed line per moment; its words in the first free lane, or on hover only."""
         for line in self.mark_lines:
             self.strip.removeItem(line)
-        width = max(1.0, self.strip.getPlotItem().vb.width())
-        metrics = QFontMetrics(self.strip.font())
-        xs = [(ts - t0) / max(1e-9, t1 - t0) * width for ts, _ in found]
-        widths = [metrics.horizontalAdvance(text) + LABEL_GAP + 4 for _, text in found]
-        lanes = place_labels(xs, widths, right=width)
-        self.mark_lines, self.mark_labels = [], []
-        for (ts, text), lane, w in zip(found, lanes, widths):
-            pen = pg.mkPen(MARK_COLOUR, style=Qt.DashLine)
-            if lane is None:
-                line = pg.InfiniteLine(ts, angle=90, pen=pen)
-            else:
-                line = pg.InfiniteLine(ts, angle=90, pen=pen, label=text,
-                                       labelOpts={"position": LANES[lane], "color": MARK_COLOUR,
-                                                  "fill": pg.mkBrush(0, 0, 0, 190),
-                                                  "anchors": [(-LABEL_GAP / w, 0.5)] * 2})
-                # Words run right, over the later marks' lines: earlier ones are drawn on top.
-                line.setZValue(1000 - len(self.mark_lines))
-            line.setToolTip(text)
-            self.strip.addItem(line)
-            self.mark_lines.append(line)
-            self.mark_labels.append((ts, text, lane))
+        self.mark_lines, self.mark_labels = draw_marks(self.strip, moments(marks[-40:], self.product_name), t0, t1)
 
     # -- hover / click ---------------------------------------------------------------------------
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
 
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+
 from console.core import actions as A
 from console.i18n import pick
 
@@ -24,6 +28,8 @@ EVENT_WORDS: dict[str, tuple[str, str]] = {
 PRODUCT_MARKS = frozenset({A.PRODUCT_CARD, A.SHOW_SEGMENT, A.TRYON_ON_AIR})
 SAME_MOMENT_S = 1.0
 LANES = (0.92, 0.62, 0.32)  # label heights, as a share of the strip's height
+LABEL_GAP = 5  # pixels between a mark's dashed line and its words
+MARK_COLOUR = "#5fd38d"
 
 
 def mark_text(name: str, subject: str, product_name: Callable[[str], str] = str) -> str:
@@ -75,3 +81,31 @@ def place_labels(xs: Sequence[float], widths: Sequence[float], right: float, lan
         ends[lane] = x + w
         out.append(lane)
     return out
+
+
+def draw_marks(plot: pg.PlotWidget, found: Sequence[tuple[float, str]], t0: float, t1: float
+               ) -> tuple[list[pg.InfiniteLine], list[tuple[float, str, int | None]]]:
+    """A dashed line per moment on `plot` (x from t0 to t1), its words in the first free lane
+    or on hover only. Returns the lines and (time, words, lane or None) for each."""
+    width = max(1.0, plot.getPlotItem().vb.width())
+    metrics = QFontMetrics(plot.font())
+    xs = [(ts - t0) / max(1e-9, t1 - t0) * width for ts, _ in found]
+    widths = [metrics.horizontalAdvance(text) + LABEL_GAP + 4 for _, text in found]
+    lines: list[pg.InfiniteLine] = []
+    labels: list[tuple[float, str, int | None]] = []
+    for (ts, text), lane, w in zip(found, place_labels(xs, widths, right=width), widths):
+        pen = pg.mkPen(MARK_COLOUR, style=Qt.DashLine)
+        if lane is None:
+            line = pg.InfiniteLine(ts, angle=90, pen=pen)
+        else:
+            line = pg.InfiniteLine(ts, angle=90, pen=pen, label=text,
+                                   labelOpts={"position": LANES[lane], "color": MARK_COLOUR,
+                                              "fill": pg.mkBrush(0, 0, 0, 190),
+                                              "anchors": [(-LABEL_GAP / w, 0.5)] * 2})
+            # Words run right, over the later marks' lines: earlier ones are drawn on top.
+            line.setZValue(1000 - len(lines))
+        line.setToolTip(text)
+        plot.addItem(line)
+        lines.append(line)
+        labels.append((ts, text, lane))
+    return lines, labels
