@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -16,13 +15,7 @@ from console.app import AppOptions, ConsoleApp
 from console.providers.status import ConnState
 from tests.doubles.twitch import TwitchDouble
 from tests.waiting import until
-from tests.window_helpers import run_on_qt_loop, shown_window
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.window_helpers import free_port, run_on_qt_loop, shown_window
 
 
 def test_the_host_runs_a_twitch_prediction_from_the_window(qtbot, tmp_path, memory_keyring):

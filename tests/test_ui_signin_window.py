@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -17,13 +16,7 @@ from console.providers.status import ConnState
 from console.store import queries
 from tests.doubles.twitch import TwitchDouble
 from tests.waiting import until
-from tests.window_helpers import run_on_qt_loop, shown_window
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.window_helpers import free_port, run_on_qt_loop, shown_window
 
 
 def test_sign_in_again_from_the_window_restarts_twitch_in_the_same_session(qtbot, tmp_path, memory_keyring):

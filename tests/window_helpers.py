@@ -4,6 +4,7 @@ for a test, and a scenario coroutine run on the Qt event loop with the app shut 
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Awaitable, Callable
 
 import qasync
@@ -31,3 +32,11 @@ def run_on_qt_loop(app, scenario: Callable[[], Awaitable[None]]) -> None:
     finally:
         asyncio.set_event_loop(None)
         app.shutdown()
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now, for a double that must be named in a config file
+    before it starts (the OS picks it, so parallel runs never collide on a fixed number)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
