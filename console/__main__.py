@@ -44,14 +44,22 @@ def _usage() -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    if argv is None and not {"-v", "--verbose"} & set(sys.argv[1:]):
-        # This process is ours (not a test calling main([...])): keep native chatter off stderr.
-        from console.native_logs import silence_native_chatter
-        from console.ui.qt_messages import quiet_qt_chatter
+def quiet_native_output(argv: list[str]) -> None:
+    """Keep MediaPipe's/TFLite's start-up chatter and Qt offscreen's "does not support
+    propagateSizeHints()" off stderr unless -v/--verbose. Only for a process that is ours:
+    the CLI (main() without argv) and the frozen app's entry point."""
+    if {"-v", "--verbose"} & set(argv):
+        return
+    from console.native_logs import silence_native_chatter
+    from console.ui.qt_messages import quiet_qt_chatter
 
-        silence_native_chatter()
-        quiet_qt_chatter()  # the offscreen plugin's "does not support propagateSizeHints()"
+    silence_native_chatter()
+    quiet_qt_chatter()
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # not a test calling main([...])
+        quiet_native_output(sys.argv[1:])
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "live-console"
     if argv and argv[0] in COMMANDS:

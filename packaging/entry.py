@@ -15,8 +15,9 @@ def launch(argv: list[str]) -> int:
         from console.selftest import main as self_test
 
         return self_test([a for a in argv if a != "--self-test"])
-    from console.__main__ import main
+    from console.__main__ import main, quiet_native_output
 
+    quiet_native_output(argv)  # the frozen process is ours, as the CLI's is
     return main(argv)
 
 

@@ -191,6 +191,29 @@ def test_entry_dispatches_self_test_without_building_the_app(monkeypatch):
     assert seen == [["--resources", "/x"]]
 
 
+def test_the_frozen_app_keeps_native_chatter_off_stderr_like_the_cli(monkeypatch):
+    # The entry point passes argv to main(), which by itself only quiets a process started
+    # without argv; the frozen app (what hosts run) must be quieted too, unless --verbose.
+    entry = _load("live_console_entry", PACKAGING / "entry.py")
+    import console.__main__ as cli
+
+    quieted, ran = [], []
+    monkeypatch.setattr(cli, "quiet_native_output", lambda argv: quieted.append(list(argv)))
+    monkeypatch.setattr(cli, "main", lambda argv: ran.append(list(argv)) or 0)
+    assert entry.launch(["--demo", "-v"]) == 0 and entry.launch(["classify", "-"]) == 0
+    assert quieted == ran == [["--demo", "-v"], ["classify", "-"]]
+
+
+def test_quiet_native_output_is_skipped_with_verbose(monkeypatch):
+    import console.__main__ as cli
+    import console.native_logs
+
+    calls = []
+    monkeypatch.setattr(console.native_logs, "silence_native_chatter", lambda: calls.append("native"))
+    cli.quiet_native_output(["--demo", "--verbose"])
+    assert calls == []
+
+
 # -- Windows installer ---------------------------------------------------------------------------
 
 
