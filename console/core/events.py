@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from enum import StrEnum
+from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
