@@ -139,3 +139,45 @@ def test_scene_luma_from_a_grid_matches_the_strided_sample():
         sample = image[step // 2 :: step, step // 2 :: step].reshape(-1, 3).mean(axis=0)
         strided = float(sample @ np.array([0.114, 0.587, 0.299])) / 255.0
         assert scene_luma(image) == pytest.approx(strided, abs=0.01)
+
+
+def test_closing_a_task_waits_for_a_direct_call_in_flight_and_refuses_new_ones(monkeypatch):
+    # A pipeline stopping closes its tracker from another thread while the track thread may be
+    # inside the native call: the close must wait for that call (MediaPipe's own close would
+    # have queued behind it on the dispatcher the direct call bypasses), and a call on a
+    # closed task must be refused, never given a freed or NULL handle.
+    import threading
+
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    class Lib:
+        def MpFaceLandmarkerDetectForVideo(self, handle, *args):  # noqa: N802 — MediaPipe's name
+            calls.append(f"detect {handle}")
+            entered.set()
+            assert release.wait(60)
+            return 0
+
+    class Task:
+        _handle = 1234
+
+        def close(self):
+            calls.append("close")
+            self._handle = None
+
+    monkeypatch.setattr(landmarker_c, "_raw", (Lib(), lambda status, error: None))
+    task, image = Task(), type("Image", (), {"_image_ptr": None})()
+    result = __import__("ctypes").c_int()  # any ctypes object: the fake lib never reads it
+    caller = threading.Thread(target=landmarker_c._call_direct, args=(task, image, 1, result))
+    caller.start()
+    assert entered.wait(60)
+    closer = threading.Thread(target=landmarker_c.close_task, args=(task,))
+    closer.start()
+    closer.join(0.3)
+    assert closer.is_alive() and calls == ["detect 1234"]  # still waiting for the call
+    release.set()
+    caller.join(60)
+    closer.join(60)
+    assert calls == ["detect 1234", "close"]
+    with pytest.raises(RuntimeError, match="closed"):
+        landmarker_c._call_direct(task, image, 2, result)

@@ -189,7 +189,8 @@ class FaceTracker:
 
     def close(self) -> None:
         if self._task is not None:
-            self._task.close()
+            # Waits for a direct native call in flight on the track thread (landmarker_c).
+            landmarker_c.close_task(self._task)
             self._task = None
 
 

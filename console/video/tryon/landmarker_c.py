@@ -97,6 +97,16 @@ def quiesce(timeout: float = 2.0) -> None:
         _calls.wait_for(lambda: _in_flight == 0, timeout)
 
 
+def close_task(task: Any, timeout: float = 10.0) -> None:
+    """Close `task` once no direct call is running. MediaPipe's own close goes through the task's
+    SerialDispatcher, which a direct call bypasses: closing from another thread (a pipeline
+    stopping) while the track thread is inside the native call would free what the call is
+    using. Under the same lock as the calls start, so none can begin on a half-closed task."""
+    with _calls:
+        _calls.wait_for(lambda: _in_flight == 0, timeout)
+        task.close()
+
+
 def _call_direct(task: Any, image: Any, timestamp_ms: int, result: Any) -> bool:
     """The native call on this thread. MediaPipe's wrapper sends every call through a one-thread
     executor (a SerialDispatcher, for callers sharing a task across threads): two thread
@@ -111,11 +121,14 @@ def _call_direct(task: Any, image: Any, timestamp_ms: int, result: Any) -> bool:
     with _calls:
         if _closing:
             return False
+        handle = task._handle
+        if not handle:  # closed (close_task): never hand MediaPipe a freed or NULL handle
+            raise RuntimeError("the face landmarker was closed")
         _in_flight += 1
     lib, handle_status = raw
     try:
         error = ctypes.c_char_p()
-        status = lib.MpFaceLandmarkerDetectForVideo(task._handle, image._image_ptr, None, int(timestamp_ms),
+        status = lib.MpFaceLandmarkerDetectForVideo(handle, image._image_ptr, None, int(timestamp_ms),
                                                     ctypes.byref(result), ctypes.byref(error))
         try:
             handle_status(status, error)
