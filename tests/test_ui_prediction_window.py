@@ -62,7 +62,6 @@ keepalive_margin_s = 10
                         == [(1, 1200), (1, 300)], what="Twitch's tallies on the video")
             panel.refresh()
             row = panel.rows["prediction"]
-            await asyncio.sleep(0.5)  # a few frames with the card on the video for the picture
             window.grab().save(str(shots / "prediction_window.png"))
             row.buttons["lock"].click()
             await until(lambda: tw.predictions[pid]["status"] == "LOCKED", what="locked from the window")
