@@ -157,3 +157,23 @@ def test_microphone_gone_mid_push_says_so_and_the_stream_goes_on_silent(virtual_
     heard = pcm[: SAMPLE_RATE // 2 + int(1.5 * SAMPLE_RATE)]
     assert np.sqrt(np.mean(heard[-SAMPLE_RATE // 2:] ** 2)) > 0.1  # the tone, before the device went
     assert np.abs(pcm[-SAMPLE_RATE // 2:]).max() < 1e-3  # silence after
+
+
+def test_bench_output_measures_the_av_offset_with_beeps_through_the_microphone(virtual_mic, server):
+    """`bench output --mic virtual`, tiny: beeps played into a (private) PulseAudio microphone at
+    known monotonic times, the program pushed with that microphone to nginx-rtmp, a player
+    process finding each beep and the frame captured at its time. Only a generous bound is
+    asserted (lip sync needs about +45 … −125 ms); the figure itself is the benchmark's."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "console", "bench", "output", "--seconds", "6", "--warmup", "3",
+                           "--size", "640x360", "--mic", "virtual", "--json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(proc.stdout)
+    assert figures["player_error"] is None
+    assert figures["microphone"]["device"] == "pulse" and figures["microphone"]["state"] == "microphone"
+    offset = figures["av_offset_ms"]
+    assert offset["beeps"] >= 3 and offset["measured"] >= offset["beeps"] - 1, offset  # heard in the stream
+    assert abs(offset["p50"]) < 200 and offset["p99_abs"] < 200, offset

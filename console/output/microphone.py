@@ -4,14 +4,14 @@ The encoder reads sound with `read_until(t)`: every sample up to monotonic time 
 video share one clock. The sample count is the audio clock — nothing is dropped or invented while
 the device delivers — and what has to be fixed once is where sample 0 sits on time.monotonic:
 
-- PortAudio stamps each block with `inputBufferAdcTime` on its stream clock. On some host APIs
-  that stamp is 0, and on ALSA → PulseAudio it is wrong for the first seconds (measured here:
-  reported 0.66 s old while the block was 20 ms old), which put the sound 0.6 s ahead of the
-  picture. So a stamp is used only when it is plausible: no later than the block's arrival and
-  no earlier than the stream's latency plus two blocks before it.
-- Otherwise the block's arrival bounds it: the last sample of block k was captured no later than
-  its callback, so sample 0 sits at most at `callback_k − samples_through_k / rate`; the least of
-  these bounds over the first blocks is within a few milliseconds of the truth.
+- Each block's arrival bounds it: the last sample of block k was captured no later than its
+  callback, so sample 0 sits at most at `callback_k − samples_through_k / rate`; the least of
+  these bounds over the first blocks is later than the truth only by the smallest transport
+  delay (a few ms: sound slightly late, the benign side of lip sync).
+- PortAudio also stamps each block with `inputBufferAdcTime`. On some host APIs that stamp is 0,
+  and on ALSA → PulseAudio it is wrong for the first seconds (measured here: 60–660 ms too old
+  while the block was 20 ms old) — used as is, it put the sound up to 0.6 s ahead of the picture.
+  So the stamps only refine the bound, by at most one block, when they agree with it.
 The estimate is taken from the first `SETTLE_S` of sound, then fixed; `sync_error_ms()` keeps
 measuring the same bound later (drift of the device's clock against the computer's shows there).
 
@@ -65,6 +65,7 @@ class MicrophoneSource:
         self._blocks: collections.deque[np.ndarray] = collections.deque()
         self._estimates: list[tuple[str, float]] = []  # ("adc" | "bound", sample-0 time) per block
         self._recent_bounds: collections.deque[float] = collections.deque(maxlen=200)
+        self._bounds: list[float] = []  # arrival bounds while settling
         self._captured = 0  # samples PortAudio gave us
         self._backlog_lost = 0  # samples dropped while the encoder stalled (sent as silence instead)
         self._last_block_t: float | None = None
@@ -100,6 +101,7 @@ class MicrophoneSource:
             bound = now - self._captured / SAMPLE_RATE
             self._recent_bounds.append(bound)
             if self._sample0 is None:
+                self._bounds.append(bound)
                 adc, current = when.inputBufferAdcTime, when.currentTime
                 estimate = now - (current - adc) - start / SAMPLE_RATE if adc > 0 and current > 0 else None
                 if estimate is not None and bound - self._slack <= estimate <= bound + 0.005:
@@ -123,10 +125,16 @@ class MicrophoneSource:
         self._stream.start()
 
     def _place_sample0(self) -> float:
+        # The arrival bound is physical (never earlier than the truth; later by the smallest
+        # transport delay, a few ms). A stamp may refine it by at most a block: ALSA→PulseAudio's
+        # stamps were 60–660 ms too old in the first seconds, putting the sound ahead of the picture.
+        bound = min(self._bounds)
         adc = [t for kind, t in self._estimates if kind == "adc"]
         if len(adc) * 2 > len(self._estimates):
-            return statistics.median(adc)
-        return min(t for _, t in self._estimates)
+            stamped = statistics.median(adc)
+            if bound - BLOCK / SAMPLE_RATE <= stamped <= bound:
+                return stamped
+        return bound
 
     def read_until(self, t: float) -> np.ndarray:
         with self._lock:
