@@ -57,10 +57,20 @@ class MicrophoneSource:
     def __init__(self, device: int | str | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         import sounddevice as sd  # lazy: PortAudio is loaded on import
 
-        self.index, info = find_input(device)
+        self._clock = clock
+        self._stream = None
+        mic_devices.opened()  # from here on, nobody restarts PortAudio under this stream
+        self._closed = False
+        try:
+            self.index, info = find_input(device)
+            self._open(sd, info)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _open(self, sd, info) -> None:
         self.name = str(info["name"])
         self._channels = min(CHANNELS, int(info["max_input_channels"]))
-        self._clock = clock
         self._lock = threading.Lock()
         self._blocks: collections.deque[np.ndarray] = collections.deque()
         self._estimates: list[tuple[str, float]] = []  # ("adc" | "bound", sample-0 time) per block
@@ -85,8 +95,6 @@ class MicrophoneSource:
         self._stream = sd.InputStream(device=self.index, channels=self._channels, samplerate=SAMPLE_RATE,
                                       dtype="float32", blocksize=BLOCK, callback=self._callback,
                                       finished_callback=self._finished)
-        mic_devices.opened()
-        self._closed = False
         self._slack = float(self._stream.latency) + 2 * BLOCK / SAMPLE_RATE
 
     # -- the PortAudio thread --------------------------------------------------------------------
@@ -207,6 +215,8 @@ class MicrophoneSource:
             return
         self._closed = True
         mic_devices.closed()
+        if getattr(self, "_stream", None) is None:
+            return
         try:
             if self._stream.active:
                 self._stream.stop()
