@@ -218,6 +218,14 @@ def destination(url: str, *, name: str | None = None, aspect: str = "16:9", key:
             raise PushConfigError(pick(
                 f"No stream key for '{name}': save it in the console, or set LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY.",
                 f"“{name}”没有推流码：请在控制台保存，或设置环境变量 LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY。"))
+    if scheme == "srt":
+        from .srt import SrtOptions  # the caller's own reading of the URL: wrong options fail here, in words
+
+        try:
+            SrtOptions.from_url(url)
+        except ValueError as exc:
+            raise PushConfigError(pick(f"Push address {redact_url(url)!r}: {exc}.",
+                                       f"推流地址 {redact_url(url)!r}：{exc}。")) from None
     preset = table.get(platform, table["default"])[aspect]
     if overrides:
         preset = _with(preset, overrides)
