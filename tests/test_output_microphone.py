@@ -115,6 +115,29 @@ def test_a_named_microphone_that_is_not_there_says_which_ones_are(virtual_mic):
     assert open_audio(None, enabled=False).kind == "silence"
 
 
+def test_a_microphone_that_hangs_is_given_up_and_silence_keeps_the_clock(virtual_mic):
+    mic = MicrophoneSource("pulse")
+    lost: list[str] = []
+    mic.lost.connect(lost.append)
+    t0 = time.monotonic()
+    try:
+        mic.start(t0)
+        wait_until(lambda: len(mic.read_until(time.monotonic())) >= 0 and mic.captured > SAMPLE_RATE // 2,
+                   what="sound from the device")
+        virtual_mic.freeze()  # no error, no sound: a driver that hangs
+        wait_until(lambda: len(mic.read_until(time.monotonic())) >= 0 and mic.reason != "",
+                   what="the microphone given up", timeout=90)
+        virtual_mic.freeze(False)  # sound trickling in again must not shift the clock
+        t = time.monotonic()
+        # Silence catches up to the clock (a second per read at most: never one huge array).
+        wait_until(lambda: len(mic.read_until(t)) == 0, what="silence up to the clock")
+    finally:
+        mic.stop()
+    assert lost == [mic.reason] and "stopped sending sound" in mic.reason and mic.kind == "silence"
+    assert mic.silence_filled > 0
+    assert abs(mic.delivered - (t - t0) * SAMPLE_RATE) <= 0.05 * SAMPLE_RATE  # silence up to the clock, no more
+
+
 @pytest.fixture
 def server(rtmp_server):
     return rtmp_server(accepted_keys={"mic"})

@@ -106,7 +106,13 @@ class VirtualMic:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
 
+    def freeze(self, frozen: bool = True) -> None:
+        """The device hangs (SIGSTOP) — no error, no sound — or wakes again (SIGCONT)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGSTOP if frozen else signal.SIGCONT)
+
     def close(self) -> None:
+        self.freeze(False)  # a stopped process cannot die of SIGKILL until continued on some kernels
         self.kill()
         for key, value in self._saved_env.items():
             if value is None:

@@ -50,7 +50,7 @@ class MicrophoneSource:
     """Sound gathered before sample 0 is placed on the clock."""
     NO_SOUND_S = 10.0
     """A device that has sent nothing this long after starting counts as gone."""
-    STALL_S = 3.0
+    STALL_S = 5.0
     """A device that stops sending for this long counts as gone."""
     MAX_BACKLOG_S = 2.0
 
@@ -155,7 +155,8 @@ class MicrophoneSource:
         parts: list[np.ndarray] = []
         if backlog_lost:
             parts.append(np.zeros((backlog_lost, CHANNELS), np.float32))
-        parts.extend(blocks)
+        if not self.reason:  # once gone, sound that trickles in late has no place: silence holds the clock
+            parts.extend(blocks)
         now = self._clock()
         if not self.reason and not self._closed:
             why = ended
