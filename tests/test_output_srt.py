@@ -272,3 +272,59 @@ def test_nobody_listening_refused_stream_id_and_wrong_passphrase_are_explained(s
     info = push_tests.analyse(secure.recordings[0])  # encrypted on the wire, decrypted by libsrt
     check_stream(info)
     assert info["frames"] > 60
+
+
+def test_encrypted_push_to_an_ffmpeg_listener_decodes(tmp_path):
+    """The other libsrt peer hosts meet: FFmpeg (Debian's, built with libsrt) listening with a
+    passphrase, copying what it receives into a file."""
+    import shutil
+    import subprocess
+
+    from console.cli.srt_server import answers_induction, free_udp_port
+
+    if not shutil.which("ffmpeg"):
+        if sys.platform.startswith("linux"):
+            pytest.fail("the SRT interop test needs ffmpeg (packaging/os-deps.sh --test installs it)")
+        pytest.skip("no ffmpeg")
+    port, out = free_udp_port(), tmp_path / "ffmpeg.ts"
+    proc = subprocess.Popen(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i",
+                             f"srt://127.0.0.1:{port}?mode=listener&passphrase=ffmpeg-passphrase", "-c", "copy",
+                             "-f", "mpegts", str(out)], stderr=subprocess.PIPE)
+    try:
+        wait_until(lambda: answers_induction(port) or proc.poll() is not None, what="ffmpeg listening")
+        assert proc.poll() is None, proc.stderr.read()
+        program, notes, logged = Signal("program"), [], []
+        url = f"srt://127.0.0.1:{port}?streamid=ff&passphrase=ffmpeg-passphrase"
+        manager, push = push_tests.make_push(program, [Destination("ffmpeg", url, LAND)], notes, logged)
+        feeder = feed(push, program)
+        s = push.senders[0]
+        try:
+            wait_until(lambda: s.state == "live", what="live to ffmpeg")
+            feeder.start(limit=90)
+            wait_until(lambda: feeder.sent >= 90 and s.queued == 0 and s.encoder.queued == 0, what="90 frames sent")
+            wait_until(lambda: s.link.caller.unacknowledged == 0, what="acknowledged by ffmpeg's libsrt")
+        finally:
+            feeder.stop()
+            manager.stop_all()
+        proc.wait(30)  # the caller's SHUTDOWN ends ffmpeg's input: it finishes the file and exits
+        assert proc.returncode == 0, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    info = push_tests.analyse(out)
+    check_stream(info, frames=90)
+    assert info["keys"] == [0, 30, 60]
+
+
+def test_bench_output_over_srt_runs_tiny_and_reads_its_stamps_back():
+    """`live-console bench output --to srt` end to end, tiny: figures printed, never asserted as speeds."""
+    import json
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "console", "bench", "output", "--to", "srt", "--seconds", "3",
+                           "--warmup", "3", "--size", "640x360", "--json"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(proc.stdout)
+    assert figures["player_error"] is None and "srt" in figures["to"]
+    assert figures["received_size"] == ["640x360"] and figures["unreadable_stamps"] == 0
+    assert figures["reconnects"] == 0 and figures["delivered_fps"] > 0

@@ -218,3 +218,23 @@ def test_silence_is_no_answer_and_a_closed_port_is_refused():
     with pytest.raises(ConnectionRefusedError):
         handshake(sock, host="127.0.0.1", socket_id=1, isn=1, start=0.0, timeout_s=5.0, latency_ms=120)
     sock.close()
+
+
+def test_srt_stream_id_and_passphrase_go_to_the_keyring_together():
+    from console.output.push_config import destination, redact_url, split_key
+
+    url = "srt://ingest.example:9000?latency=200&streamid=SID-1&passphrase=pass-phrase-1"
+    address, key = split_key(url)
+    assert address == "srt://ingest.example:9000?latency=200" and key == "streamid=SID-1&passphrase=pass-phrase-1"
+    again = destination(address, name="x", key=key)
+    opts = SrtOptions.from_url(again.url)
+    assert (opts.stream_id, opts.passphrase, opts.latency_ms) == ("SID-1", "pass-phrase-1", 200)
+    assert destination("srt://h:9000", name="y", key="plain-id").url == "srt://h:9000?streamid=plain-id"
+    assert "pass" not in redact_url(again.url) and "SID" not in redact_url(again.url)
+
+
+def test_a_bad_srt_destination_is_refused_when_configured():
+    from console.output.push_config import PushConfigError, destination
+
+    with pytest.raises(PushConfigError, match="passphrase"):
+        destination("srt://h:9000?streamid=a&passphrase=short", name="z")

@@ -1,4 +1,4 @@
-"""`live-console bench output`: the real program pushed to a local RTMP server and read back.
+"""`live-console bench output`: the real program pushed to a local RTMP (or SRT) server and read back.
 
 The whole app runs headless (demo camera, three try-on items, an open poll on the video) and goes
 live to nginx-rtmp on 127.0.0.1 (console/cli/rtmp_server.py). A last pipeline stage stamps each
@@ -15,6 +15,10 @@ the encoder thread; the player separately), latency p50/p99/max. Goals (1280×72
 `--mic DEVICE` pushes that microphone instead of silence, plays a beep into it every second and
 prints the A/V offset the player sees (console/cli/av_sync.py); `--mic virtual` is a private
 PulseAudio server (console/cli/virtual_mic.py) for a machine without a sound card.
+
+`--to srt` pushes over SRT (our caller, console/output/srt) to libsrt's srt-live-transmit on
+127.0.0.1 instead, which relays the MPEG-TS it delivers over UDP to the player: the latency then
+includes SRT's receive latency (120 ms by default, the listener's TSBPD hold).
 """
 
 from __future__ import annotations
@@ -116,6 +120,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mic", default=None, metavar="DEVICE",
                         help="push this microphone (name or index) and measure the A/V offset with beeps played "
                              "into it; 'virtual' = a private PulseAudio server (no sound card needed)")
+    parser.add_argument("--to", choices=("rtmp", "srt"), default="rtmp",
+                        help="push over RTMP to nginx-rtmp (default) or over SRT to libsrt's srt-live-transmit")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
@@ -123,12 +129,41 @@ def _pct(values, q) -> float | None:
     return float(np.percentile(values, q)) if len(values) else None
 
 
-def run(args: argparse.Namespace) -> int:
-    from console.cli.rtmp_server import RtmpServer, available
+class _Target:
+    """Where the bench pushes (`push_url`), where its player reads (`play_url`), and the server."""
 
-    missing = available()
+    def __init__(self, to: str, tmp: Path) -> None:
+        if to == "srt":
+            # libsrt's srt-live-transmit takes our SRT caller and relays the MPEG-TS it delivers
+            # over UDP on 127.0.0.1, where the player (PyAV's FFmpeg reads udp://) plays it.
+            from console.cli.srt_server import SrtListener, free_udp_port
+
+            relay = free_udp_port()
+            self.server = SrtListener(tmp / "srt", relay_port=relay).start()
+            self.push_url = self.server.url("bench")
+            self.play_url = f"udp://127.0.0.1:{relay}?overrun_nonfatal=1&fifo_size=1000000"
+            self.label = "srt-live-transmit (libsrt) on 127.0.0.1 over SRT, relayed to the player over UDP"
+        else:
+            from console.cli.rtmp_server import RtmpServer
+
+            self.server = RtmpServer(tmp / "nginx").start()
+            self.push_url = self.play_url = self.server.url("bench")
+            self.label = "nginx-rtmp on 127.0.0.1"
+
+    @staticmethod
+    def missing(to: str) -> str | None:
+        if to == "srt":
+            from console.cli.srt_server import available
+        else:
+            from console.cli.rtmp_server import available
+        return available()
+
+
+def run(args: argparse.Namespace) -> int:
+    to = getattr(args, "to", "rtmp")
+    missing = _Target.missing(to)
     if missing:
-        print(f"bench output: needs a local RTMP server: {missing}", file=sys.stderr)
+        print(f"bench output: needs a local {to.upper()} server: {missing}", file=sys.stderr)
         return 1
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -153,20 +188,20 @@ def run(args: argparse.Namespace) -> int:
     sound = f"microphone = {json.dumps(str(mic))}\n" if mic is not None else "microphone_enabled = false\n"
     config.write_text(f"[camera]\nwidth = {width}\nheight = {height}\n[push]\n{sound}"
                       f"[push.presets.default.\"16:9\"]\nwidth = {width}\nheight = {height}\n")
-    server = RtmpServer(tmp / "nginx").start()
+    target = _Target(to, tmp)
     try:
-        return _bench(args, server, tmp, config, beep_device)
+        return _bench(args, target, tmp, config, beep_device)
     finally:
-        server.close()
+        target.server.close()
         if virtual is not None:
             virtual.close()
 
 
-def _bench(args, server, tmp: Path, config: Path, beep_device=None) -> int:
+def _bench(args, target: _Target, tmp: Path, config: Path, beep_device=None) -> int:
     from console.app import AppOptions, ConsoleApp
 
     skus = args.sku or DEFAULT_SKUS
-    url = server.url("bench")
+    url = target.push_url
     app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp / "bench.db", config=config, headless=True, rate=5))
     stamp = Stamp()
     app.pipeline.add(stamp)  # after try-on and overlays: the last thing before the outputs
@@ -178,7 +213,8 @@ def _bench(args, server, tmp: Path, config: Path, beep_device=None) -> int:
     app.interactions.open_poll("下一个试哪个色？ Which shade next?", ["Ruby 正红", "Coral 珊瑚", "Nude 裸色"], duration_s=None)
     ctx = mp.get_context("spawn")
     results, stop_player, player_ready = ctx.Queue(), ctx.Event(), ctx.Event()
-    player = ctx.Process(target=_player, args=(url, results, stop_player, player_ready, args.mic is not None), daemon=True)
+    player = ctx.Process(target=_player, args=(target.play_url, results, stop_player, player_ready, args.mic is not None),
+                         daemon=True)
     beeper = None
     marks: dict[str, float | int] = {}
 
@@ -259,6 +295,7 @@ def _bench(args, server, tmp: Path, config: Path, beep_device=None) -> int:
     latency_ms = [(arrived[n] - stamp.captured[n]) * 1000 for n in delivered]
     unreadable = sum(1 for n, *_ in seen if n is None)
     figures = {
+        "to": target.label,
         "seconds": round(window, 1),
         "size": f"{app.settings.width}x{app.settings.height}",
         "received_size": sorted(f"{w}x{h}" for w, h in sizes),
@@ -303,7 +340,7 @@ def _bench(args, server, tmp: Path, config: Path, beep_device=None) -> int:
     lat = figures["latency_ms"]
     fmt = lambda v: "n/a" if v is None else f"{v:.0f} ms"  # noqa: E731
     print(f"bench output — demo camera {figures['size']}, items {' + '.join(skus)} + open poll, "
-          f"pushed with {figures['encoder']} to nginx-rtmp on 127.0.0.1, read back by a player process")
+          f"pushed with {figures['encoder']} to {target.label}, read back by a player process")
     print(f"  measured {figures['seconds']:.1f} s after {args.warmup:.0f} s warm-up; received size {', '.join(figures['received_size']) or 'none'}")
     print(f"  program {figures['program_fps']:5.1f} fps   encode {figures['encode_fps']:5.1f} fps   "
           f"delivered to the player {figures['delivered_fps']:5.1f} fps   ({figures['bitrate_kbps']:.0f} kbit/s)")
