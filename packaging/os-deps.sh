@@ -9,8 +9,13 @@ PKGS=(libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
       libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
       libxcb-render-util0 libxcb-image0 fonts-noto-cjk fonts-noto-color-emoji xvfb
       libportaudio2)
-# `--test`: also the local RTMP server the push tests and `bench output` start (nginx + RTMP module).
-[ "${1:-}" = "--test" ] && PKGS+=(nginx-light libnginx-mod-rtmp)
+# `--test`: also the local RTMP server the push tests and `bench output` start (nginx + RTMP module),
+# a sound server with a virtual microphone for the microphone tests on a machine without a
+# sound card: PulseAudio (a null sink whose monitor is the capture device, fed by pacat) reached by
+# PortAudio's ALSA backend through the `pulse` ALSA device (libasound2-plugins), and real libsrt
+# for the SRT push tests and `bench output --to srt`: srt-live-transmit (srt-tools) as the
+# listener, Debian's ffmpeg (built with libsrt, unlike PyAV's wheels) as a second SRT peer.
+[ "${1:-}" = "--test" ] && PKGS+=(nginx-light libnginx-mod-rtmp pulseaudio pulseaudio-utils libasound2-plugins srt-tools ffmpeg)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

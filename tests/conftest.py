@@ -103,3 +103,22 @@ def rtmp_server(tmp_path):
     yield start
     for server in started:
         server.close()
+
+
+@pytest.fixture
+def virtual_mic():
+    """A real capture device without a sound card: a private PulseAudio server (null sink, its
+    monitor the default source) this process's PortAudio is pointed at; device name `pulse`.
+    Skips only when the server cannot start here, saying why; closed (and forgotten) after."""
+    import tempfile
+
+    from console.cli.virtual_mic import VirtualMic, VirtualMicError
+
+    mic = VirtualMic(Path(tempfile.mkdtemp(prefix="pa-")))  # short: a unix socket path is ≤ 107 bytes
+    try:
+        mic.start()
+    except VirtualMicError as exc:
+        pytest.skip(f"no virtual microphone: PulseAudio could not start: {exc}")
+    mic.activate()
+    yield mic
+    mic.close()

@@ -1,4 +1,4 @@
-"""`live-console bench output`: the real program pushed to a local RTMP server and read back.
+"""`live-console bench output`: the real program pushed to a local RTMP (or SRT) server and read back.
 
 The whole app runs headless (demo camera, three try-on items, an open poll on the video) and goes
 live to nginx-rtmp on 127.0.0.1 (console/cli/rtmp_server.py). A last pipeline stage stamps each
@@ -11,6 +11,14 @@ Printed (the first `--warmup` seconds are left out): program fps, encode fps, de
 program frames that never reached the player, encoder/sender drops, CPU share (this process and
 the encoder thread; the player separately), latency p50/p99/max. Goals (1280×720 at 30 fps):
 ≥ 29.5 fps delivered, 0 dropped, p99 ≤ 500 ms.
+
+`--mic DEVICE` pushes that microphone instead of silence, plays a beep into it every second and
+prints the A/V offset the player sees (console/cli/av_sync.py); `--mic virtual` is a private
+PulseAudio server (console/cli/virtual_mic.py) for a machine without a sound card.
+
+`--to srt` pushes over SRT (our caller, console/output/srt) to libsrt's srt-live-transmit on
+127.0.0.1 instead, which relays the MPEG-TS it delivers over UDP to the player: the latency then
+includes SRT's receive latency (120 ms by default, the listener's TSBPD hold).
 """
 
 from __future__ import annotations
@@ -67,13 +75,17 @@ class Stamp:
         pass
 
 
-def _player(url: str, results, stop, ready) -> None:
-    """Separate process: play the stream like a viewer and report (frame number, time decoded)."""
+def _player(url: str, results, stop, ready, audio: bool = False) -> None:
+    """Separate process: play the stream like a viewer and report (frame number, time decoded,
+    size, stream time) per frame, and with `audio` the stream times of the beeps it hears."""
     import av
+
+    from console.cli.av_sync import OnsetFinder
 
     av.logging.set_level(av.logging.PANIC)
     cpu0 = time.process_time()
     seen = []
+    finder = OnsetFinder()
     try:
         with av.open(url, timeout=(30, 30), options={"fflags": "nobuffer", "probesize": "200000",
                                                      "analyzeduration": "500000"}) as player:
@@ -81,17 +93,23 @@ def _player(url: str, results, stop, ready) -> None:
             stream.codec_context.flags |= av.codec.context.Flags.low_delay
             # Frame threading would hold (threads − 1) frames back: a live player decodes at once.
             stream.codec_context.thread_type = "SLICE"
-            for frame in player.decode(stream):
+            streams = [stream] + (list(player.streams.audio[:1]) if audio else [])
+            for frame in player.decode(*streams):
+                if isinstance(frame, av.AudioFrame):
+                    if frame.pts is not None:
+                        finder.feed(frame.to_ndarray()[0], float(frame.pts * frame.time_base), frame.sample_rate)
+                    continue
                 t = time.monotonic()
                 plane = frame.planes[0]
                 gray = np.frombuffer(plane, np.uint8).reshape(frame.height, plane.line_size)
-                seen.append((read_stamp(gray), t, frame.width, frame.height))
+                pts = None if frame.pts is None else float(frame.pts * frame.time_base)
+                seen.append((read_stamp(gray), t, frame.width, frame.height, pts))
                 ready.set()
                 if stop.is_set():
                     break
     except Exception as exc:  # noqa: BLE001 — reported to the bench, which says so
         results.put(("error", f"{type(exc).__name__}: {exc}"))
-    results.put(("done", seen, time.process_time() - cpu0))
+    results.put(("done", seen, time.process_time() - cpu0, finder.onsets))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -99,6 +117,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds left out at the start (model load, first keyframe)")
     parser.add_argument("--size", default="1280x720", help="camera and program size WxH (default 1280x720)")
     parser.add_argument("--sku", action="append", default=None, help=f"products on air (default {' '.join(DEFAULT_SKUS)})")
+    parser.add_argument("--mic", default=None, metavar="DEVICE",
+                        help="push this microphone (name or index) and measure the A/V offset with beeps played "
+                             "into it; 'virtual' = a private PulseAudio server (no sound card needed)")
+    parser.add_argument("--to", choices=("rtmp", "srt"), default="rtmp",
+                        help="push over RTMP to nginx-rtmp (default) or over SRT to libsrt's srt-live-transmit")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
@@ -106,12 +129,41 @@ def _pct(values, q) -> float | None:
     return float(np.percentile(values, q)) if len(values) else None
 
 
-def run(args: argparse.Namespace) -> int:
-    from console.cli.rtmp_server import RtmpServer, available
+class _Target:
+    """Where the bench pushes (`push_url`), where its player reads (`play_url`), and the server."""
 
-    missing = available()
+    def __init__(self, to: str, tmp: Path) -> None:
+        if to == "srt":
+            # libsrt's srt-live-transmit takes our SRT caller and relays the MPEG-TS it delivers
+            # over UDP on 127.0.0.1, where the player (PyAV's FFmpeg reads udp://) plays it.
+            from console.cli.srt_server import SrtListener, free_udp_port
+
+            relay = free_udp_port()
+            self.server = SrtListener(tmp / "srt", relay_port=relay).start()
+            self.push_url = self.server.url("bench")
+            self.play_url = f"udp://127.0.0.1:{relay}?overrun_nonfatal=1&fifo_size=1000000"
+            self.label = "srt-live-transmit (libsrt) on 127.0.0.1 over SRT, relayed to the player over UDP"
+        else:
+            from console.cli.rtmp_server import RtmpServer
+
+            self.server = RtmpServer(tmp / "nginx").start()
+            self.push_url = self.play_url = self.server.url("bench")
+            self.label = "nginx-rtmp on 127.0.0.1"
+
+    @staticmethod
+    def missing(to: str) -> str | None:
+        if to == "srt":
+            from console.cli.srt_server import available
+        else:
+            from console.cli.rtmp_server import available
+        return available()
+
+
+def run(args: argparse.Namespace) -> int:
+    to = getattr(args, "to", "rtmp")
+    missing = _Target.missing(to)
     if missing:
-        print(f"bench output: needs a local RTMP server: {missing}", file=sys.stderr)
+        print(f"bench output: needs a local {to.upper()} server: {missing}", file=sys.stderr)
         return 1
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -121,20 +173,35 @@ def run(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-output-"))
     config = tmp / "config.toml"
     # The stream at the program's size (the local server counts as the "default" platform).
-    config.write_text(f"[camera]\nwidth = {width}\nheight = {height}\n[push]\nmicrophone_enabled = false\n"
+    virtual = None
+    mic, beep_device = args.mic, None
+    if mic == "virtual":
+        from console.cli.virtual_mic import DEVICE, VirtualMic, VirtualMicError
+
+        try:
+            virtual = VirtualMic(Path(tempfile.mkdtemp(prefix="pa-"))).start()
+        except VirtualMicError as exc:
+            print(f"bench output: --mic virtual needs PulseAudio: {exc}", file=sys.stderr)
+            return 1
+        virtual.activate()
+        mic = beep_device = DEVICE
+    sound = f"microphone = {json.dumps(str(mic))}\n" if mic is not None else "microphone_enabled = false\n"
+    config.write_text(f"[camera]\nwidth = {width}\nheight = {height}\n[push]\n{sound}"
                       f"[push.presets.default.\"16:9\"]\nwidth = {width}\nheight = {height}\n")
-    server = RtmpServer(tmp / "nginx").start()
+    target = _Target(to, tmp)
     try:
-        return _bench(args, server, tmp, config)
+        return _bench(args, target, tmp, config, beep_device)
     finally:
-        server.close()
+        target.server.close()
+        if virtual is not None:
+            virtual.close()
 
 
-def _bench(args, server, tmp: Path, config: Path) -> int:
+def _bench(args, target: _Target, tmp: Path, config: Path, beep_device=None) -> int:
     from console.app import AppOptions, ConsoleApp
 
     skus = args.sku or DEFAULT_SKUS
-    url = server.url("bench")
+    url = target.push_url
     app = ConsoleApp(AppOptions(demo=True, camera="demo", db=tmp / "bench.db", config=config, headless=True, rate=5))
     stamp = Stamp()
     app.pipeline.add(stamp)  # after try-on and overlays: the last thing before the outputs
@@ -146,7 +213,9 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
     app.interactions.open_poll("下一个试哪个色？ Which shade next?", ["Ruby 正红", "Coral 珊瑚", "Nude 裸色"], duration_s=None)
     ctx = mp.get_context("spawn")
     results, stop_player, player_ready = ctx.Queue(), ctx.Event(), ctx.Event()
-    player = ctx.Process(target=_player, args=(url, results, stop_player, player_ready), daemon=True)
+    player = ctx.Process(target=_player, args=(target.play_url, results, stop_player, player_ready, args.mic is not None),
+                         daemon=True)
+    beeper = None
     marks: dict[str, float | int] = {}
 
     async def main() -> None:
@@ -154,6 +223,13 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
         if not app.go_live([url]):
             raise SystemExit(f"bench output: could not go live: {app.notices[-1:]}")
         push = app.live
+        if args.mic is not None:
+            if push.audio_kind != "microphone":
+                raise SystemExit(f"bench output: the microphone did not open: {push.status().detail['audio_note']}")
+            nonlocal beeper
+            from console.cli.av_sync import BeepPlayer
+
+            beeper = BeepPlayer(beep_device).start()
         stop = asyncio.Event()
         running = asyncio.create_task(app.run(stop=stop))  # platform, engines, ticks: the real session
         while push.senders[0].state != "live":
@@ -174,16 +250,23 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
         await asyncio.sleep(5.0)  # let the last frames of the window reach the player (a loaded machine is slow)
         stop.set()
         await running
+        if beeper is not None:
+            beeper.stop()
 
     try:
         asyncio.run(main())
         encoder = next(iter(app.live.encoders.values()))
         encode_thread_t0 = encoder.t0
+        mic = getattr(app.live, "_audio_source", None)
+        mic_figures = None if args.mic is None else {
+            "device": getattr(mic, "name", None), "state": getattr(mic, "kind", None),
+            "sync_error_ms": mic.sync_error_ms() if hasattr(mic, "sync_error_ms") else None,
+            "overflows": getattr(mic, "overflows", None)}
     finally:
         stop_player.set()
         app.shutdown()
     encoder_cpu = encoder.cpu_s / max(1e-9, time.monotonic() - encode_thread_t0)
-    seen, player_cpu, error = [], 0.0, None
+    seen, player_cpu, error, onsets = [], 0.0, None, []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -193,7 +276,7 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
         if kind == "error":
             error = rest[0]
         else:
-            seen, player_cpu = rest
+            seen, player_cpu, onsets = rest
             break
     player.join(10)
     if player.is_alive():
@@ -204,7 +287,7 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
     in_window = sorted({n for n in stamp.captured if t0 <= stamp.captured[n] < t1})
     arrived = {}
     sizes = set()
-    for n, t, w, h in seen:
+    for n, t, w, h, _ in seen:
         sizes.add((w, h))
         if n is not None and n not in arrived:
             arrived[n] = t
@@ -212,6 +295,7 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
     latency_ms = [(arrived[n] - stamp.captured[n]) * 1000 for n in delivered]
     unreadable = sum(1 for n, *_ in seen if n is None)
     figures = {
+        "to": target.label,
         "seconds": round(window, 1),
         "size": f"{app.settings.width}x{app.settings.height}",
         "received_size": sorted(f"{w}x{h}" for w, h in sizes),
@@ -235,6 +319,16 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
         "capture_to_program_ms": {"p50": _pct(program_ms, 50), "p99": _pct(program_ms, 99)},
         "player_error": error,
     }
+    if args.mic is not None:
+        from console.cli.av_sync import offsets_ms
+
+        at = sorted((stamp.captured[n], pts) for n, _, _, _, pts in seen if n in stamp.captured and pts is not None)
+        beeps = beeper.onsets_between(t0, t1) if beeper is not None else []
+        offs = offsets_ms(beeps, onsets, at)
+        figures["av_offset_ms"] = {"p50": _pct(offs, 50), "p99_abs": _pct(np.abs(offs), 99),
+                                   "min": min(offs, default=None), "max": max(offs, default=None),
+                                   "beeps": len(beeps), "measured": len(offs)}
+        figures["microphone"] = mic_figures
     figures["goals"] = {
         "delivered_fps>=29.5": figures["delivered_fps"] >= 29.5,
         "dropped==0": figures["program_frames_not_delivered"] == 0 and figures["encoder_and_sender_dropped"] == 0,
@@ -246,7 +340,7 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
     lat = figures["latency_ms"]
     fmt = lambda v: "n/a" if v is None else f"{v:.0f} ms"  # noqa: E731
     print(f"bench output — demo camera {figures['size']}, items {' + '.join(skus)} + open poll, "
-          f"pushed with {figures['encoder']} to nginx-rtmp on 127.0.0.1, read back by a player process")
+          f"pushed with {figures['encoder']} to {target.label}, read back by a player process")
     print(f"  measured {figures['seconds']:.1f} s after {args.warmup:.0f} s warm-up; received size {', '.join(figures['received_size']) or 'none'}")
     print(f"  program {figures['program_fps']:5.1f} fps   encode {figures['encode_fps']:5.1f} fps   "
           f"delivered to the player {figures['delivered_fps']:5.1f} fps   ({figures['bitrate_kbps']:.0f} kbit/s)")
@@ -261,6 +355,13 @@ def _bench(args, server, tmp: Path, config: Path) -> int:
           f"{figures['cpu_count']} cores")
     goals = "  ".join(f"{k} {'✓' if ok else '✗'}" for k, ok in figures["goals"].items())
     print(f"  goals: {goals}")
+    if args.mic is not None:
+        av_ = figures["av_offset_ms"]
+        sign = lambda v: "n/a" if v is None else f"{v:+.0f} ms"  # noqa: E731
+        print(f"  A/V offset p50 {sign(av_['p50'])}   p99 |offset| {fmt(av_['p99_abs'])}   range {sign(av_['min'])} … "
+              f"{sign(av_['max'])}   ({av_['measured']} of {av_['beeps']} beeps; + = sound late)   microphone "
+              f"“{mic_figures['device']}” ({mic_figures['state']}), its clock vs placement "
+              f"{sign(mic_figures['sync_error_ms'])}")
     if error:
         print(f"  player error: {error}")
     return 0

@@ -66,6 +66,9 @@ class PushOutput:
         self._audio_source = audio if audio is not None else open_audio(
             section.get("microphone"), enabled=section.get("microphone_enabled", True) is not False)
         self._tee = AudioTee(self._audio_source)
+        lost = getattr(self._audio_source, "lost", None)
+        if lost is not None:  # the microphone unplugged mid-show: the host hears why it went silent
+            lost.connect(self.context.note)
         self._connect_timeout_s = connect_timeout_s
         self._policy_factory = policy_factory
         self.encoders: dict[Any, FormatEncoder] = {}
@@ -156,6 +159,7 @@ class PushOutput:
             frames=sum(e.encoded for e in self.encoders.values()),
             dropped=sum(d["dropped"] for d in per),
             detail={"destinations": per, "audio": self._tee.kind, "audio_note": self._tee.reason,
+                    "microphone": getattr(self._audio_source, "name", None),
                     "encoders": [{"size": f"{p.width}x{p.height}", "fps": p.fps, "kbps": p.bitrate_kbps,
                                   "encoder": e.encoder_name, "encoded": e.encoded, "dropped": e.dropped, "skipped": e.skipped,
                                   "error": e.error} for p, e in self.encoders.items()]},

@@ -1,28 +1,23 @@
-"""The push output's sound: the microphone through `sounddevice`, or silence when there is none.
+"""The push output's sound: the microphone (microphone.py), or silence when there is none.
 
 Both sources are read by the encoder thread with `read_until(t)`: every sample up to monotonic
-time `t`, so audio and video share one clock (A/V sync). The microphone's PortAudio callback
-stamps each block with its capture time (`inputBufferAdcTime` mapped onto time.monotonic); the
-first block fixes where sample 0 sits on that clock, and from then on the sample count is the
-audio clock — dropping nothing and inventing nothing keeps it continuous. Silence simply produces
-as many zero samples as time has passed, so a machine without an input device (a CI box, a
-server) still sends the audio track platforms require, and the host is told it is silent.
+time `t`, so audio and video share one clock (A/V sync). Silence simply produces as many zero
+samples as time has passed, so a machine without an input device (a CI box, a server) still
+sends the audio track platforms require, and the host is told it is silent and why.
 """
 
 from __future__ import annotations
 
-import collections
 import logging
 import threading
-import time
 
 import numpy as np
 
 from console.i18n import pick
 
+from .microphone import CHANNELS, SAMPLE_RATE, MicrophoneError, MicrophoneSource
+
 log = logging.getLogger(__name__)
-SAMPLE_RATE = 48_000
-CHANNELS = 2
 
 
 class SilenceSource:
@@ -47,64 +42,6 @@ class SilenceSource:
         pass
 
 
-class MicrophoneSource:
-    kind = "microphone"
-    MAX_BACKLOG_S = 2.0
-
-    def __init__(self, device: int | str | None = None) -> None:
-        import sounddevice as sd  # lazy: PortAudio is loaded on import
-
-        self._sd = sd
-        info = sd.query_devices(device, "input")
-        self.name = str(info["name"])
-        self._channels = min(CHANNELS, int(info["max_input_channels"]))
-        self._blocks: collections.deque[np.ndarray] = collections.deque()
-        self._lock = threading.Lock()
-        self._first_adc: float | None = None
-        self._t0 = 0.0
-        self._started = False
-        self.overflows = 0
-        self._stream = sd.InputStream(device=device, channels=self._channels, samplerate=SAMPLE_RATE,
-                                      dtype="float32", blocksize=1024, callback=self._callback)
-
-    def _callback(self, data, frames, when, status) -> None:  # PortAudio thread
-        if status.input_overflow:
-            self.overflows += 1
-        block = data if self._channels == CHANNELS else np.repeat(data, CHANNELS, axis=1)
-        with self._lock:
-            if self._first_adc is None:
-                # Stream time → monotonic: both tick in seconds; the offset is fixed once. Some
-                # host APIs report no ADC time (0): then the block ended about now.
-                adc = when.inputBufferAdcTime
-                ago = self._stream.time - adc if adc > 0 else frames / SAMPLE_RATE
-                self._first_adc = time.monotonic() - max(0.0, ago)
-            self._blocks.append(block.copy())
-            while len(self._blocks) * 1024 > self.MAX_BACKLOG_S * SAMPLE_RATE:
-                self._blocks.popleft()  # the encoder stalled; never grow without bound
-
-    def start(self, t0: float) -> None:
-        self._t0 = t0
-        self._stream.start()
-        self._started = True
-
-    def read_until(self, t: float) -> np.ndarray:
-        with self._lock:
-            blocks, self._blocks = list(self._blocks), collections.deque()
-            first = self._first_adc
-        out = np.concatenate(blocks) if blocks else np.zeros((0, CHANNELS), np.float32)
-        if first is not None and not getattr(self, "_lead_done", False):
-            # Silence from the encoder's start to the first microphone sample keeps sync.
-            self._lead_done = True
-            lead = max(0, int((first - self._t0) * SAMPLE_RATE))
-            out = np.concatenate([np.zeros((lead, CHANNELS), np.float32), out])
-        return out
-
-    def stop(self) -> None:
-        if self._started:
-            self._stream.stop()
-        self._stream.close()
-
-
 def open_audio(device: int | str | None = None, *, enabled: bool = True):
     """The microphone when one is there, else silence with the reason (for the host)."""
     if not enabled:
@@ -112,10 +49,13 @@ def open_audio(device: int | str | None = None, *, enabled: bool = True):
                                   "设置中关闭了麦克风：推流为静音。"))
     try:
         return MicrophoneSource(device)
-    except Exception as exc:  # noqa: BLE001 — no PortAudio, no device, device busy: all mean silence
-        log.info("no microphone (%s): pushing silence", exc)
-        return SilenceSource(pick("No microphone found: the stream carries silence.",
-                                  "未找到麦克风：推流为静音。"))
+    except MicrophoneError as exc:  # no device, or not the one named: said with what there is
+        log.info("no microphone: %s", exc)
+        return SilenceSource(str(exc))
+    except Exception as exc:  # noqa: BLE001 — no PortAudio, device busy, refused format: all mean silence
+        log.info("microphone %r could not open (%s): pushing silence", device, exc)
+        return SilenceSource(pick(f"The microphone could not be opened ({exc}): the stream carries silence.",
+                                  f"无法打开麦克风（{exc}）：推流为静音。"))
 
 
 class AudioTee:
@@ -123,12 +63,18 @@ class AudioTee:
 
     def __init__(self, source) -> None:
         self.source = source
-        self.kind = source.kind
-        self.reason = getattr(source, "reason", "")
         self._lock = threading.Lock()
         self._pending: list[list[np.ndarray]] = []
         self._started = False
         self._live = 0
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind  # "microphone" turns "silence" when the device goes
+
+    @property
+    def reason(self) -> str:
+        return getattr(self.source, "reason", "")
 
     def reader(self) -> "_TeeReader":
         with self._lock:
@@ -164,7 +110,10 @@ class AudioTee:
 class _TeeReader:
     def __init__(self, tee: AudioTee, index: int) -> None:
         self._tee, self._index = tee, index
-        self.kind = tee.kind
+
+    @property
+    def kind(self) -> str:
+        return self._tee.kind
 
     def start(self, t0: float) -> None:
         self._tee._start(t0)

@@ -173,17 +173,26 @@ def presets_from(section: dict[str, Any]) -> dict[str, dict[str, Preset]]:
     return presets
 
 
+SRT_SECRETS = ("streamid=", "passphrase=")
+
+
 def split_key(url: str) -> tuple[str, str | None]:
     """(the ingest address without its stream key, the key or None), the way `destination()`
     puts them together: RTMP's last path segment (and any query: Bilibili's key is one), SRT's
-    `streamid`. What the settings file may keep is the first; the second goes to the keyring."""
+    `streamid` — or, when the URL has a `passphrase` too, both as one query string
+    ("streamid=…&passphrase=…"). What the settings file may keep is the first; the second goes to
+    the keyring."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() == "srt":
         query = [q for q in parts.query.split("&") if q]
-        keys = [q.partition("=")[2] for q in query if q.startswith("streamid=")]
-        rest = "&".join(q for q in query if not q.startswith("streamid="))
-        return urlunsplit(parts._replace(query=rest)), (keys[0] or None) if keys else None
+        secret = [q for q in query if q.startswith(SRT_SECRETS)]
+        rest = "&".join(q for q in query if not q.startswith(SRT_SECRETS))
+        if any(q.startswith("passphrase=") for q in secret):
+            key = "&".join(secret)
+        else:
+            key = secret[0].partition("=")[2] if secret else None
+        return urlunsplit(parts._replace(query=rest)), key or None
     head, _, last = parts.path.rpartition("/")
     if parts.query or (head and last):
         key = last + (f"?{parts.query}" if parts.query else "")
@@ -210,14 +219,25 @@ def destination(url: str, *, name: str | None = None, aspect: str = "16:9", key:
                                    f"预设 {platform!r} 不存在（可选：{', '.join(table)}）。"))
     platform = platform or platform_of(url)
     name = name or (platform if platform != "default" else (urlsplit(url).hostname or "push"))
-    if url.endswith("/") or (scheme == "srt" and "streamid=" not in url):
+    if url.endswith("/") or (scheme == "srt" and not any(s in url for s in SRT_SECRETS)):
         key = key or stream_key(name)
         if key:
-            url = url + key if scheme != "srt" else url + ("&" if "?" in url else "?") + f"streamid={key}"
+            if scheme != "srt":
+                url = url + key
+            else:  # a bare stream id, or the secret part of the query as split_key() kept it
+                url += ("&" if "?" in url else "?") + (key if key.startswith(SRT_SECRETS) else f"streamid={key}")
         elif scheme != "srt":
             raise PushConfigError(pick(
                 f"No stream key for '{name}': save it in the console, or set LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY.",
                 f"“{name}”没有推流码：请在控制台保存，或设置环境变量 LIVE_CONSOLE_PUSH_{_env_safe(name)}_KEY。"))
+    if scheme == "srt":
+        from .srt import SrtOptions  # the caller's own reading of the URL: wrong options fail here, in words
+
+        try:
+            SrtOptions.from_url(url)
+        except ValueError as exc:
+            raise PushConfigError(pick(f"Push address {redact_url(url)!r}: {exc}.",
+                                       f"推流地址 {redact_url(url)!r}：{exc}。")) from None
     preset = table.get(platform, table["default"])[aspect]
     if overrides:
         preset = _with(preset, overrides)

@@ -1,12 +1,13 @@
 """One destination of the push: its own connection, thread, queue, health and reconnects.
 
 The encoder hands each packet to `put()` (a copy goes into this destination's bounded queue, so a
-stalled destination never holds up the encoder or the others). The thread connects, muxes packets
-into FLV over RTMP (MPEG-TS over SRT), and when the link drops it reconnects with the shared
+stalled destination never holds up the encoder or the others). The thread connects and muxes
+packets through a link (console/output/push_transport.py: FLV over RTMP through FFmpeg, MPEG-TS
+over our own SRT caller), and when the link drops it reconnects with the shared
 backoff policy (console/providers/reconnect.py) while the queue keeps only the newest
 `queue_seconds`. A fresh connection starts on a keyframe (it asks the encoder for one), so the
 platform can decode from the first packet. Failures are put in words for the host: nothing
-listening, refused stream key, connection lost.
+listening, refused stream key (or SRT stream id), wrong SRT passphrase, connection lost.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from console.i18n import pick
 from console.providers.reconnect import ReconnectPolicy
 
 from .push_config import Destination
+from .push_transport import Link, open_link
+from .srt import SrtNoAnswer, SrtRejected
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,20 @@ def explain(exc: BaseException, dest: Destination, was_live: bool) -> str:
     code = getattr(exc, "errno", None)
     # FFmpeg's errors carry the URL — stream key included — in str(exc): use only the reason.
     reason = getattr(exc, "strerror", None) or type(exc).__name__
+    if isinstance(exc, SrtRejected):
+        if exc.bad_passphrase:
+            return pick(f"{dest.name}: the SRT server refused the passphrase — check the passphrase ({exc.reason}).",
+                        f"{dest.name}：SRT 服务器不接受该密码，请检查 passphrase（{exc.reason}）。")
+        if exc.stream_id_refused:
+            return pick(f"{dest.name}: the server refused the stream — check the stream key (stream id) ({exc.reason}).",
+                        f"{dest.name}：服务器拒绝了推流，请检查推流码（streamid）（{exc.reason}）。")
+        return pick(f"{dest.name}: the SRT server refused the connection ({exc.reason}).",
+                    f"{dest.name}：SRT 服务器拒绝了连接（{exc.reason}）。")
+    if isinstance(exc, SrtNoAnswer):
+        return pick(f"{dest.name}: nothing accepts streams at {where} (no SRT listener answered; server down or wrong address).",
+                    f"{dest.name}：{where} 无法连接（没有 SRT 服务应答；服务器未运行或地址有误）。")
+    if isinstance(exc, ValueError) and where.startswith("srt://"):
+        return pick(f"{dest.name}: the SRT address cannot be used: {exc}.", f"{dest.name}：SRT 地址无法使用：{exc}。")
     if isinstance(exc, av.error.ProtocolNotFoundError) or "Protocol not found" in str(exc):
         return pick(f"{dest.name}: this build cannot send to {where.split(':', 1)[0].upper()} addresses.",
                     f"{dest.name}：当前版本不支持 {where.split(':', 1)[0].upper()} 推流地址。")
@@ -85,6 +102,8 @@ class Sender:
         self.bytes_sent = 0
         self.next_try_s: float | None = None
         self._resync = False
+        self.link: Link | None = None
+        """The current connection (None between connections): its transport's own figures."""
         self._recent: collections.deque[tuple[float, int, bool]] = collections.deque(maxlen=200)
         self._thread = threading.Thread(target=self._run, name=f"push-send-{dest.name}", daemon=True)
 
@@ -136,21 +155,16 @@ class Sender:
             return
         while not self._stop.is_set():
             was_live = False
-            container = None
+            link = None
             try:
-                # flush_packets: each packet leaves at once instead of waiting for FFmpeg's 32 KB
-                # I/O buffer to fill (~200 ms of video at streaming bitrates).
-                container = av.open(self.dest.url, "w", format=self.dest.muxer, options={"flush_packets": "1"},
-                                    timeout=(self.connect_timeout_s, self.connect_timeout_s))
-                video = container.add_stream_from_template(self.encoder.video_stream)
-                audio = container.add_stream_from_template(self.encoder.audio_stream)
-                container.start_encoding()  # RTMP handshake + publish: refusals surface here
+                link = open_link(self.dest, self.encoder.video_stream, self.encoder.audio_stream, self.connect_timeout_s)
                 self.connects += 1
                 self.policy.connected()
                 self.next_try_s = None
+                self.link = link
                 self._set("live")
                 was_live = True
-                self._pump(container, video, audio)
+                self._pump(link)
             except Exception as exc:  # noqa: BLE001 — every failure means: tell, wait, retry
                 if self._stop.is_set():
                     break
@@ -166,15 +180,13 @@ class Sender:
                 self._set("reconnecting", message)
                 self._stop.wait(delay)
             finally:
-                if container is not None:
-                    try:
-                        container.close()
-                    except Exception:  # noqa: BLE001 — the link is gone already
-                        pass
+                if link is not None:
+                    link.close()
+                    self.link = None
         if self.state != "failed":
             self._set("off")
 
-    def _pump(self, container, video, audio) -> None:
+    def _pump(self, link: Link) -> None:
         # Start on a keyframe: skip to the newest queued one, or wait for the one just asked for.
         self.encoder.request_keyframe()
         with self._cond:
@@ -196,11 +208,7 @@ class Sender:
                     self.dropped += item.video
                     continue
                 started = True
-            packet = av.Packet(item.data)
-            packet.pts, packet.dts, packet.time_base = item.pts, item.dts, item.time_base
-            packet.is_keyframe = item.keyframe
-            packet.stream = video if item.video else audio
-            container.mux(packet)
+            link.mux(item.data, item.pts, item.dts, item.time_base, item.keyframe, item.video)
             self.bytes_sent += len(item.data)
             self.sent_video += item.video
             self._recent.append((time.monotonic(), len(item.data), item.video))

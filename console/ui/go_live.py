@@ -1,6 +1,6 @@
 """Go live / End: the push output's toolbar, its destination dialog and its status-bar health.
 
-The toolbar holds one big button (Go live ↔ End) and "Destinations…". Destinations come from
+The toolbar holds one big button (Go live ↔ End), "Destinations…" and the microphone chooser. Destinations come from
 `--push URL` and the settings file's `[[push.destinations]]`, which the dialog adds to and removes
 from so they are there at the next start (the stream key typed there goes to the OS keyring,
 never to the settings file; without a keyring it is used for this session only). Starting and ending run off
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QStatusBar, QToo
 from console.i18n import pick
 from console.output.push_config import redact_url
 
+from .mic_menu import MicrophoneButton
 from .push_destinations import DestinationDialog
 from .taskman import run_in_background
 
@@ -39,6 +40,8 @@ class GoLiveBar(QToolBar):
         self.add_button = QPushButton(pick("Destinations…", "推流地址…"))
         self.add_button.clicked.connect(self.add_destination)
         self.addWidget(self.add_button)
+        self.mic = MicrophoneButton(app, self)
+        self.addWidget(self.mic)
         self.where = QLabel()
         self.where.setTextFormat(Qt.PlainText)
         self.addWidget(self.where)
