@@ -149,43 +149,103 @@ def check_qt() -> str:
     label.show()
     app.processEvents()
     label.close()
-    return f"{app.platformName()} platform, formats png+jpeg, jpeg {data.size()} bytes"
+    detail = f"{app.platformName()} platform, formats png+jpeg, jpeg {data.size()} bytes"
+    return f"{detail}, {chinese_glyphs(app.font())}"
+
+
+CJK_SAMPLE = "直播带货 今天秒杀"
+
+
+def chinese_glyphs(font) -> str:
+    """Which fonts Qt draws Chinese with (after its own fallback), or a note when some characters
+    would show as empty boxes (glyph 0, .notdef): the UI and the overlays speak Chinese."""
+    from PySide6.QtGui import QTextLayout
+
+    layout = QTextLayout(CJK_SAMPLE, font)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    runs = layout.glyphRuns()
+    boxes = sum(1 for run in runs for index in run.glyphIndexes() if index == 0)
+    families = sorted({run.rawFont().familyName() for run in runs})
+    if boxes or not runs:
+        return f"(no Chinese font: {boxes} of {len(CJK_SAMPLE.replace(' ', ''))} characters as boxes)"
+    return f"Chinese text in {', '.join(families)}"
 
 
 TRYON_SETTLE_FRAMES = 24
 """As the `tryon` command: the still is fed a few times so the face search and smoothing settle."""
 
 
-def check_tryon(resources: Path) -> str:
-    """A lipstick from the catalog, through the app's own try-on processor, on the portrait."""
+def _try_on(resources: Path, image, skus: list[str]):
+    """Products from the catalog through the app's own try-on processor on a still →
+    (pixels changed, the last frame's Tracking, face found)."""
     import numpy as np
 
     from console.video.tryon.catalog import Catalog
     from console.video.tryon.controller import TryOnController
     from console.video.tryon.processor import TryOnProcessor
 
-    image = _portrait(resources)
     catalog = Catalog.load(resources / "catalog")
-    product = next((p for p in catalog if p.item == "lipstick"), None)
-    if product is None:
-        raise RuntimeError(f"no lipstick in the product catalog ({resources / 'catalog'})")
+    missing = [sku for sku in skus if sku not in catalog]
+    if missing:
+        raise RuntimeError(f"{', '.join(missing)} not in the product catalog ({resources / 'catalog'})")
     controller = TryOnController(None, catalog)
-    controller.put_on(product.sku)
+    for sku in skus:
+        controller.put_on(sku)
     processor = TryOnProcessor(controller, models_dir=resources / "models")
     try:
-        out = image
+        out, tracked = image, None
         for i in range(TRYON_SETTLE_FRAMES):
-            out = processor.process(image.copy(), i * 33)
+            tracked = processor.track(image, i * 33)
+            out = processor.render(image.copy(), i * 33, tracked)
         if processor.error:
             raise RuntimeError(processor.error)
-        if not processor.face_found:
-            raise RuntimeError("no face found on the demo portrait")
+        face = processor.face_found
     finally:
         processor.close()
     changed = int(np.count_nonzero(np.any(out != image, axis=2)))
     if changed == 0:
-        raise RuntimeError(f"{product.sku} left the portrait unchanged")
+        raise RuntimeError(f"{' + '.join(skus)} left the picture unchanged")
+    return changed, tracked.tracking if tracked else None, face
+
+
+def check_tryon(resources: Path) -> str:
+    """A lipstick from the catalog (the face tracker) on the portrait."""
+    from console.video.tryon.catalog import Catalog
+
+    product = next((p for p in Catalog.load(resources / "catalog") if p.item == "lipstick"), None)
+    if product is None:
+        raise RuntimeError(f"no lipstick in the product catalog ({resources / 'catalog'})")
+    changed, _, face = _try_on(resources, _portrait(resources), [product.sku])
+    if not face:
+        raise RuntimeError("no face found on the demo portrait")
     return f"{product.sku} ({product.item}) applied: face found, {changed} px changed"
+
+
+HAND_SKU = "RING-001"
+BODY_SKUS = ["NECK-001", "TOP-001"]
+"""A necklace (pose tracker) and a top (pose + person segmentation) on the portrait."""
+
+
+def check_hand_tryon(resources: Path) -> str:
+    """A ring on the drawn hand: the hand tracker finds it and the ring is drawn."""
+    from console.video.tryon.synthetic_hand import synthetic_hand
+
+    image, _ = synthetic_hand()
+    changed, tracking, _ = _try_on(resources, image, [HAND_SKU])
+    if tracking is None or not tracking.hands:
+        raise RuntimeError("the hand tracker found no hand on the drawn hand")
+    return f"{HAND_SKU} applied: {len(tracking.hands)} hand found, {changed} px changed"
+
+
+def check_body_tryon(resources: Path) -> str:
+    changed, tracking, _ = _try_on(resources, _portrait(resources), BODY_SKUS)
+    if tracking is None or tracking.pose is None:
+        raise RuntimeError("the pose tracker found nobody on the demo portrait")
+    if tracking.person_mask is None:
+        raise RuntimeError("the person segmenter returned no mask on the demo portrait")
+    return f"{' + '.join(BODY_SKUS)} applied: pose and person mask found, {changed} px changed"
 
 
 def check_overlay(resources: Path) -> str:
@@ -281,6 +341,8 @@ def checks(resources: Path) -> Iterator[tuple[str, Callable[[], str]]]:
         yield f"model {name}", (lambda n=name, d=digest: check_model(models_dir / n, d))
     yield "qt offscreen", check_qt
     yield "try-on frame", lambda: check_tryon(resources)
+    yield "hand try-on frame", lambda: check_hand_tryon(resources)
+    yield "body try-on frame", lambda: check_body_tryon(resources)
     yield "overlay frame", lambda: check_overlay(resources)
     yield "session store", check_store
 

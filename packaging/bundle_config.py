@@ -57,6 +57,20 @@ PY_EXCLUDES: tuple[str, ...] = (
     # console never calls them. The runtime hook registers a placeholder module instead, so the
     # ≈ 45 MB matplotlib chain stays out; `--self-test` runs every tracker to prove it.
     "matplotlib", "kiwisolver", "contourpy", "fontTools", "cycler", "mpl_toolkits",
+    # PyYAML (≈ 3 MB with its C extension): only numpy.__config__.show() imports it, inside the
+    # function; nothing in the app reads YAML. A strace of every smoke scenario never opened it.
+    "yaml", "_yaml",
+    # Interactive line editing for pdb/code.interact; the app has no REPL (+ libreadline, libtinfo).
+    "readline",
+    # Pillow only renders overlay text here (ImageFont/ImageDraw on in-memory images); the app
+    # never decodes a picture with Pillow (OpenCV reads the portrait, Qt the thumbnails). Pillow's
+    # plugins treat these extensions as optional (`try: from . import _avif` → SUPPORTED = False),
+    # and leaving them out also drops libavif (4.9 MB) and libwebp with its helpers.
+    "PIL._avif", "PIL._webp", "PIL._imagingcms", "PIL.ImageCms", "PIL._imagingtk", "PIL.ImageTk",
+    # httpx's optional command-line client (httpx/_main.py) is the only importer of rich, pygments
+    # and markdown-it; httpx/__init__.py catches the ImportError (`httpx` CLI unavailable), and the
+    # app uses httpx only as a library. ≈ 500 pure-Python modules.
+    "rich", "pygments", "markdown_it", "mdurl",
 )
 
 # Package metadata copied into the bundle so the About dialog shows real versions when frozen
@@ -93,6 +107,11 @@ QT_PLUGIN_KEEP: dict[str, tuple[str, ...] | None] = {
 # Single files dropped wherever they are collected from.
 DROP_FILES = frozenset({
     "opengl32sw.dll",  # Windows: Mesa software OpenGL (~20 MB); the app draws with QPainter, no GL
+    # Linux: PySide6's hooks collect libQt6Network although the app never imports QtNetwork and no
+    # plugin kept in QT_PLUGIN_KEEP links it (tls/networkinformation are dropped); Kerberos comes in
+    # only as its dependency. build.py's audit fails if any bundled library still NEEDs one of these.
+    "libqt6network.so.6", "libgssapi_krb5.so.2", "libkrb5.so.3", "libk5crypto.so.3",
+    "libkrb5support.so.0", "libcom_err.so.2", "libkeyutils.so.1",
 })
 # OpenCV's Linux wheel carries its own Qt 5 for cv2.imshow windows. cv2.abi3.so links
 # Qt5Core/Gui/Widgets/Test directly (they must stay or cv2 does not load), and its FFmpeg

@@ -138,6 +138,46 @@ def test_a_microphone_that_hangs_is_given_up_and_silence_keeps_the_clock(virtual
     assert abs(mic.delivered - (t - t0) * SAMPLE_RATE) <= 0.05 * SAMPLE_RATE  # silence up to the clock, no more
 
 
+def test_a_microphone_that_comes_back_is_picked_up_again_mid_stream(virtual_mic):
+    from console.output.mic_reopen import ReopeningMicrophone
+
+    tone = Tone(virtual_mic)
+    mic = open_audio("pulse")  # what the push opens
+    assert isinstance(mic, ReopeningMicrophone)
+    news: list[str] = []
+    mic.lost.connect(news.append)
+    mic.back.connect(news.append)
+    chunks: list[np.ndarray] = []
+    t0 = time.monotonic()
+
+    def read() -> int:
+        chunks.append(mic.read_until(time.monotonic()))
+        return mic.delivered
+
+    try:
+        mic.start(t0)
+        wait_until(lambda: read() and mic.captured > SAMPLE_RATE // 2, what="sound from the device")
+        virtual_mic.kill()
+        wait_until(lambda: read() and any("is gone" in n for n in news), what=lambda: f"said gone: {news}")
+        assert mic.kind == "silence"
+        tone.stop()
+        virtual_mic.start()  # plugged back in
+        tone = Tone(virtual_mic)
+        wait_until(lambda: read() and any("is back" in n for n in news), what=lambda: f"said back: {news}")
+        back_at = mic.delivered
+        wait_until(lambda: read() >= back_at + SAMPLE_RATE, what="a second of sound after it came back")
+        t_end = time.monotonic()
+        wait_until(lambda: read() >= (t_end - t0 - 0.05) * SAMPLE_RATE, what="the stream up to the clock")
+    finally:
+        mic.stop()
+        tone.stop()
+    audio = np.concatenate(chunks)
+    assert mic.kind == "microphone" and mic.reopened == 1 and len(news) == 2
+    assert len(audio) == mic.delivered <= (time.monotonic() - t0 + 0.1) * SAMPLE_RATE  # no gap filled twice
+    after = audio[-SAMPLE_RATE // 2:, 0]
+    assert np.sqrt(np.mean(after ** 2)) > 0.1 and abs(dominant_hz(after) - TONE_HZ) <= 4.0  # the tone again
+
+
 @pytest.fixture
 def server(rtmp_server):
     return rtmp_server(accepted_keys={"mic"})

@@ -53,7 +53,8 @@ def test_selftest_from_source_passes_and_reports_every_check(good_run):
     assert good_run.returncode == 0, good_run.stdout + good_run.stderr
     lines = report_lines(good_run.stdout)
     names = {f"model {name}" for name in expected_models(MODELS)}
-    expected = {"import cv2", "import mediapipe", "qt offscreen", "try-on frame", "overlay frame", "session store"}
+    expected = {"import cv2", "import mediapipe", "qt offscreen", "try-on frame", "hand try-on frame",
+                "body try-on frame", "overlay frame", "session store"}
     for name in names | expected:
         assert lines.get(name) == "OK", (name, good_run.stdout)
     assert set(lines) == names | expected
@@ -61,6 +62,12 @@ def test_selftest_from_source_passes_and_reports_every_check(good_run):
     # Every line carries its duration.
     check_lines = [l for l in good_run.stdout.splitlines() if l.split(" ")[0] == "OK"]
     assert all(l.rstrip().endswith(" ms)") for l in check_lines)
+    # The hand and pose trackers really ran (not just their models loaded), and Qt found a
+    # Chinese font (os-deps installs Noto CJK; the frozen smoke fails without one).
+    detail = {l.partition(" ")[2].strip().split("  ")[0].strip(): l for l in check_lines}
+    assert "1 hand found" in detail["hand try-on frame"]
+    assert "pose and person mask found" in detail["body try-on frame"]
+    assert "Chinese text in " in detail["qt offscreen"]
 
 
 def test_every_model_in_provenance_exists_with_its_sum():
@@ -88,9 +95,12 @@ def test_corrupted_model_fails_and_is_named(tmp_path):
 
     assert result.returncode == 1, result.stdout
     fail_lines = [l for l in result.stdout.splitlines() if l.startswith("FAIL")]
-    assert len(fail_lines) == 1, result.stdout
-    assert "hand_landmarker.task" in fail_lines[0] and "damaged" in fail_lines[0]
-    assert report_lines(result.stdout)["model face_landmarker.task"] == "OK"
+    # The model's own check, and the hand try-on that cannot run without it; nothing else.
+    assert len(fail_lines) == 2, result.stdout
+    assert all("hand_landmarker.task" in l and "damaged" in l for l in fail_lines), fail_lines
+    lines = report_lines(result.stdout)
+    assert lines["model hand_landmarker.task"] == lines["hand try-on frame"] == "FAIL"
+    assert lines["model face_landmarker.task"] == lines["body try-on frame"] == "OK"
     assert "self-test FAILED: model hand_landmarker.task" in result.stdout
 
 
@@ -125,3 +135,14 @@ def test_run_check_reports_failure_without_raising():
     assert isinstance(result, CheckResult)
     assert result.failed and result.detail == "ValueError: bad thing"
     assert result.line().startswith("FAIL  demo")
+
+
+def test_chinese_glyph_report_names_the_font_or_the_boxes(qapp):
+    from PySide6.QtGui import QFont
+
+    from console.selftest import chinese_glyphs
+
+    assert chinese_glyphs(qapp.font()).startswith("Chinese text in ")
+    latin_only = QFont("DejaVu Sans")
+    latin_only.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)  # no fallback to a CJK font
+    assert chinese_glyphs(latin_only).startswith("(no Chinese font: 8 of 8 characters as boxes)")

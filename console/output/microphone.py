@@ -127,8 +127,11 @@ class MicrophoneSource:
                 self._ended = pick("the device stopped", "设备已停止")
 
     # -- the encoder thread ----------------------------------------------------------------------
-    def start(self, t0: float) -> None:
+    def start(self, t0: float, *, from_sample: int = 0) -> None:
+        """Start capturing for a stream whose sample 0 is at `t0`; with `from_sample` (a device
+        reopened mid-show) the output begins at that position instead of 0."""
         self._t0 = t0
+        self.delivered = from_sample
         self._started_at = self._clock()
         self._stream.start()
 
@@ -170,13 +173,13 @@ class MicrophoneSource:
             if not self.reason:
                 self._held.extend(parts)  # settling: the first sound waits until it has a place on the clock
                 return np.zeros((0, CHANNELS), np.float32)
-            self._sample0 = self._t0  # gone before it ever settled: silence from the start
+            self._sample0 = self._t0 + self.delivered / SAMPLE_RATE  # gone before it settled: silence from here
         if self._held:
             parts, self._held = self._held + parts, []
-            lead = round((self._sample0 - self._t0) * SAMPLE_RATE)
+            lead = round((self._sample0 - self._t0) * SAMPLE_RATE) - self.delivered
             if lead > 0:  # the encoder started before the first sound: silence up to it
                 parts.insert(0, np.zeros((lead, CHANNELS), np.float32))
-            elif lead < 0:  # sound from before the encoder's start has no place in the stream
+            elif lead < 0:  # sound from before the start (position) has no place in the stream
                 out = np.concatenate(parts)[-lead:]
                 parts = [out]
         out = np.concatenate(parts) if parts else np.zeros((0, CHANNELS), np.float32)
@@ -190,10 +193,10 @@ class MicrophoneSource:
         return out
 
     def _lose(self, why: str) -> None:
-        self.reason = pick(f"The microphone “{self.name}” is gone ({why}): the stream continues with silence. "
-                           "Plug it back in or pick another one under Microphone, then End and Go live again.",
-                           f"麦克风“{self.name}”已断开（{why}）：推流继续，但为静音。"
-                           "请重新插好或在“麦克风”中另选一个，然后结束推流并重新开播。")
+        self.reason = pick(f"The microphone “{self.name}” is gone ({why}): the stream continues with silence, "
+                           "and its sound comes back by itself once the microphone is there again (check the cable).",
+                           f"麦克风“{self.name}”已断开（{why}）：推流继续，但为静音；"
+                           "麦克风恢复后声音会自动接上（请检查连接线）。")
         self.kind = "silence"
         log.warning("microphone %s lost: %s", self.name, why)
         self.lost.emit(self.reason)
@@ -206,6 +209,11 @@ class MicrophoneSource:
             if self._sample0 is None or not self._recent_bounds:
                 return None
             return (min(self._recent_bounds) - self._sample0) * 1000
+
+    @property
+    def settled(self) -> bool:
+        """Its sound has a place on the clock (it delivers)."""
+        return self._sample0 is not None
 
     @property
     def captured(self) -> int:
