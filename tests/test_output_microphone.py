@@ -86,9 +86,9 @@ def test_microphone_hears_the_tone_on_a_continuous_sample_clock(virtual_mic):
     audio = np.concatenate(chunks)
     assert mic.reason == "" and mic.kind == "microphone" and mic.silence_filled == 0
     assert audio.shape[1] == 2 and len(audio) == mic.delivered
-    lead = round((mic._sample0 - t0) * SAMPLE_RATE)
+    lead = mic.lead
     # Nothing dropped or invented: what the encoder got is the lead silence plus every captured sample.
-    assert len(audio) == max(0, lead) + mic.captured - max(0, -lead)
+    assert len(audio) == max(0, lead) + mic.captured - max(0, -lead) and mic.corrections == 0
     # And no more than the time that passed (sound cannot come from the future).
     assert len(audio) <= (time.monotonic() - t0 + 0.1) * SAMPLE_RATE, (len(audio), (t_last - t0) * SAMPLE_RATE)
     sound = audio[max(0, lead):, 0]
@@ -104,6 +104,33 @@ def test_microphone_hears_the_tone_on_a_continuous_sample_clock(virtual_mic):
     # Where sample 0 was placed agrees with what the later sound says (a few ms; 0.6 s with the
     # raw ALSA→PulseAudio timestamps this replaced).
     assert abs(mic.sync_error_ms()) < 100, mic.sync_error_ms()
+
+
+def test_a_device_clock_that_drifts_is_followed_so_sound_stays_with_the_picture(virtual_mic):
+    """A device whose clock runs 2 % slow against the computer's, emulated by giving the source a
+    computer clock 2 % fast (the virtual device itself is exact). Without following it, sound
+    would slip 20 ms a second; with it, silence is inserted in small steps and where the sound
+    sits stays within a step of where it belongs."""
+    tone = Tone(virtual_mic)
+    base = time.monotonic()
+    fast = lambda: base + (time.monotonic() - base) * 1.02  # noqa: E731
+    mic = MicrophoneSource("pulse", clock=fast)
+    mic.DRIFT_WINDOW_S = 1.5
+    t0 = fast()
+    try:
+        mic.start(t0)
+        wait_until(lambda: len(mic.read_until(fast())) >= 0 and mic.corrections >= 3, what="three corrections", timeout=120)
+        settled_for = fast() - t0 - mic.lead / SAMPLE_RATE  # since its first sound
+    finally:
+        mic.stop()
+        tone.stop()
+    mic.read_until(fast())  # what arrived before it stopped
+    assert mic.delivered == mic.lead + mic.captured + mic.corrected_samples  # every sample accounted for
+    assert mic.corrected_samples > 0  # a slow device: silence inserted, sound never dropped
+    # What was inserted is the drift: 2 % of the time, give or take a step and a window's worth.
+    drift = 0.02 / 1.02 * settled_for
+    assert abs(mic.corrected_samples / SAMPLE_RATE - drift) < mic.DRIFT_STEP_S + 0.05, (mic.corrected_samples, drift)
+    assert abs(mic.sync_error_ms()) < (mic.DRIFT_STEP_S + 0.05) * 1000, mic.sync_error_ms()
 
 
 def test_a_named_microphone_that_is_not_there_says_which_ones_are(virtual_mic):

@@ -67,6 +67,10 @@ class ReopeningMicrophone:
     def overflows(self) -> int:
         return self._current.overflows
 
+    @property
+    def corrections(self) -> int:
+        return self._current.corrections
+
     def sync_error_ms(self) -> float | None:
         return self._current.sync_error_ms()
 

@@ -53,6 +53,12 @@ class MicrophoneSource:
     STALL_S = 5.0
     """A device that stops sending for this long counts as gone."""
     MAX_BACKLOG_S = 2.0
+    DRIFT_WINDOW_S = 10.0
+    """The sound's place is re-measured over this long (the least arrival bound in it)…"""
+    DRIFT_STEP_S = 0.06
+    """…and corrected when it has moved this far: a device's clock runs a little fast or slow
+    against the computer's (±100 ppm is 0.36 s an hour), which would slowly pull sound and picture
+    apart. Inserting or dropping this much at once is a barely audible click every few minutes."""
 
     def __init__(self, device: int | str | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         import sounddevice as sd  # lazy: PortAudio is loaded on import
@@ -74,7 +80,12 @@ class MicrophoneSource:
         self._lock = threading.Lock()
         self._blocks: collections.deque[np.ndarray] = collections.deque()
         self._estimates: list[tuple[str, float]] = []  # ("adc" | "bound", sample-0 time) per block
-        self._recent_bounds: collections.deque[float] = collections.deque(maxlen=200)
+        self._recent_bounds: collections.deque[tuple[float, float]] = collections.deque()  # (arrival, bound)
+        self._window_from = 0.0  # arrivals since then count for the drift window
+        self._drop_pending = 0
+        self.corrections = 0
+        self.corrected_samples = 0
+        """Net samples inserted (+) or dropped (−) to follow the device's clock drift."""
         self._bounds: list[float] = []  # arrival bounds while settling
         self._captured = 0  # samples PortAudio gave us
         self._backlog_lost = 0  # samples dropped while the encoder stalled (sent as silence instead)
@@ -84,6 +95,7 @@ class MicrophoneSource:
         self._sample0: float | None = None
         self._held: list[np.ndarray] = []
         self._started_at: float | None = None
+        self.lead = 0
         self.delivered = 0
         """Samples handed to the encoder (sound, lead and fill-in silence)."""
         self.silence_filled = 0
@@ -107,7 +119,9 @@ class MicrophoneSource:
             start = self._captured
             self._captured += frames
             bound = now - self._captured / SAMPLE_RATE
-            self._recent_bounds.append(bound)
+            self._recent_bounds.append((now, bound))
+            while self._recent_bounds and self._recent_bounds[0][0] < now - self.DRIFT_WINDOW_S:
+                self._recent_bounds.popleft()
             if self._sample0 is None:
                 self._bounds.append(bound)
                 adc, current = when.inputBufferAdcTime, when.currentTime
@@ -132,7 +146,7 @@ class MicrophoneSource:
         reopened mid-show) the output begins at that position instead of 0."""
         self._t0 = t0
         self.delivered = from_sample
-        self._started_at = self._clock()
+        self._started_at = self._window_from = self._clock()
         self._stream.start()
 
     def _place_sample0(self) -> float:
@@ -177,12 +191,15 @@ class MicrophoneSource:
         if self._held:
             parts, self._held = self._held + parts, []
             lead = round((self._sample0 - self._t0) * SAMPLE_RATE) - self.delivered
+            self.lead = lead  # positions of silence before the first sound (< 0: sound dropped)
             if lead > 0:  # the encoder started before the first sound: silence up to it
                 parts.insert(0, np.zeros((lead, CHANNELS), np.float32))
             elif lead < 0:  # sound from before the start (position) has no place in the stream
                 out = np.concatenate(parts)[-lead:]
                 parts = [out]
         out = np.concatenate(parts) if parts else np.zeros((0, CHANNELS), np.float32)
+        if not self.reason:
+            out = self._follow_drift(out, now)
         if self.reason:  # gone: silence at the same clock from the last sample up to `t`
             due = int((t - self._t0) * SAMPLE_RATE) - self.delivered - len(out)
             fill = min(max(0, due), SAMPLE_RATE)
@@ -190,6 +207,30 @@ class MicrophoneSource:
                 self.silence_filled += fill
                 out = np.concatenate([out, np.zeros((fill, CHANNELS), np.float32)])
         self.delivered += len(out)
+        return out
+
+    def _follow_drift(self, out: np.ndarray, now: float) -> np.ndarray:
+        with self._lock:
+            full = self._recent_bounds and self._recent_bounds[0][0] >= self._window_from and \
+                now - self._window_from >= self.DRIFT_WINDOW_S
+            error = min(b for _, b in self._recent_bounds) - self._sample0 if full else 0.0
+            if abs(error) > self.DRIFT_STEP_S:
+                self._recent_bounds.clear()  # measure afresh from the corrected place
+                self._window_from = now
+        if abs(error) > self.DRIFT_STEP_S:
+            n = round(abs(error) * SAMPLE_RATE)
+            self.corrections += 1
+            self._sample0 += error  # where the device's sound sits now
+            if error > 0:  # the device runs slow: its sound would come early — pause it
+                out = np.concatenate([np.zeros((n, CHANNELS), np.float32), out])
+                self.corrected_samples += n
+            else:  # it runs fast: skip ahead
+                self._drop_pending += n
+            log.info("microphone %s: clock drift %+.0f ms corrected", self.name, error * 1000)
+        if self._drop_pending and len(out):
+            k = min(self._drop_pending, len(out))
+            out, self._drop_pending = out[k:], self._drop_pending - k
+            self.corrected_samples -= k
         return out
 
     def _lose(self, why: str) -> None:
@@ -208,7 +249,7 @@ class MicrophoneSource:
         with self._lock:
             if self._sample0 is None or not self._recent_bounds:
                 return None
-            return (min(self._recent_bounds) - self._sample0) * 1000
+            return (min(b for _, b in self._recent_bounds) - self._sample0) * 1000
 
     @property
     def settled(self) -> bool:
