@@ -86,12 +86,13 @@ def test_microphone_hears_the_tone_on_a_continuous_sample_clock(virtual_mic):
     audio = np.concatenate(chunks)
     assert mic.reason == "" and mic.kind == "microphone" and mic.silence_filled == 0
     assert audio.shape[1] == 2 and len(audio) == mic.delivered
-    lead = round((mic._sample0 - t0) * SAMPLE_RATE)
-    # Nothing dropped or invented: what the encoder got is the lead silence plus every captured sample.
-    assert len(audio) == max(0, lead) + mic.captured - max(0, -lead)
+    # Nothing dropped or invented: what the encoder got is the silence while the device started,
+    # then every captured sample from the place of the first one on (lead < 0: that much sound
+    # fell on positions the silence had already covered).
+    assert len(audio) == mic.pre_silence + mic.lead + mic.captured and mic.corrections == 0
     # And no more than the time that passed (sound cannot come from the future).
     assert len(audio) <= (time.monotonic() - t0 + 0.1) * SAMPLE_RATE, (len(audio), (t_last - t0) * SAMPLE_RATE)
-    sound = audio[max(0, lead):, 0]
+    sound = audio[mic.pre_silence + max(0, mic.lead):, 0]
     assert abs(dominant_hz(sound[-SAMPLE_RATE:]) - TONE_HZ) <= 2.0
     # Continuous across every read_until boundary: the last 2 s are one unbroken sine (a dropped
     # or doubled sample would break the phase and leave a large residual).
@@ -104,6 +105,33 @@ def test_microphone_hears_the_tone_on_a_continuous_sample_clock(virtual_mic):
     # Where sample 0 was placed agrees with what the later sound says (a few ms; 0.6 s with the
     # raw ALSA→PulseAudio timestamps this replaced).
     assert abs(mic.sync_error_ms()) < 100, mic.sync_error_ms()
+
+
+def test_a_device_clock_that_drifts_is_followed_so_sound_stays_with_the_picture(virtual_mic):
+    """A device whose clock runs 2 % slow against the computer's, emulated by giving the source a
+    computer clock 2 % fast (the virtual device itself is exact). Without following it, sound
+    would slip 20 ms a second; with it, silence is inserted in small steps and where the sound
+    sits stays within a step of where it belongs."""
+    tone = Tone(virtual_mic)
+    base = time.monotonic()
+    fast = lambda: base + (time.monotonic() - base) * 1.02  # noqa: E731
+    mic = MicrophoneSource("pulse", clock=fast)
+    mic.DRIFT_WINDOW_S = 1.5
+    t0 = fast()
+    try:
+        mic.start(t0)
+        wait_until(lambda: len(mic.read_until(fast())) >= 0 and mic.corrections >= 3, what="three corrections", timeout=120)
+        settled_for = fast() - t0 - (mic.pre_silence + mic.lead) / SAMPLE_RATE  # since its first sound
+    finally:
+        mic.stop()
+        tone.stop()
+    mic.read_until(fast())  # what arrived before it stopped
+    assert mic.delivered == mic.pre_silence + mic.lead + mic.captured + mic.corrected_samples  # every sample accounted for
+    assert mic.corrected_samples > 0  # a slow device: silence inserted, sound never dropped
+    # What was inserted is the drift: 2 % of the time, give or take a step and a window's worth.
+    drift = 0.02 / 1.02 * settled_for
+    assert abs(mic.corrected_samples / SAMPLE_RATE - drift) < mic.DRIFT_STEP_S + 0.05, (mic.corrected_samples, drift)
+    assert abs(mic.sync_error_ms()) < (mic.DRIFT_STEP_S + 0.05) * 1000, mic.sync_error_ms()
 
 
 def test_a_named_microphone_that_is_not_there_says_which_ones_are(virtual_mic):
@@ -136,6 +164,46 @@ def test_a_microphone_that_hangs_is_given_up_and_silence_keeps_the_clock(virtual
     assert lost == [mic.reason] and "stopped sending sound" in mic.reason and mic.kind == "silence"
     assert mic.silence_filled > 0
     assert abs(mic.delivered - (t - t0) * SAMPLE_RATE) <= 0.05 * SAMPLE_RATE  # silence up to the clock, no more
+
+
+def test_a_microphone_that_comes_back_is_picked_up_again_mid_stream(virtual_mic):
+    from console.output.mic_reopen import ReopeningMicrophone
+
+    tone = Tone(virtual_mic)
+    mic = open_audio("pulse")  # what the push opens
+    assert isinstance(mic, ReopeningMicrophone)
+    news: list[str] = []
+    mic.lost.connect(news.append)
+    mic.back.connect(news.append)
+    chunks: list[np.ndarray] = []
+    t0 = time.monotonic()
+
+    def read() -> int:
+        chunks.append(mic.read_until(time.monotonic()))
+        return mic.delivered
+
+    try:
+        mic.start(t0)
+        wait_until(lambda: read() and mic.captured > SAMPLE_RATE // 2, what="sound from the device")
+        virtual_mic.kill()
+        wait_until(lambda: read() and any("is gone" in n for n in news), what=lambda: f"said gone: {news}")
+        assert mic.kind == "silence"
+        tone.stop()
+        virtual_mic.start()  # plugged back in
+        tone = Tone(virtual_mic)
+        wait_until(lambda: read() and any("is back" in n for n in news), what=lambda: f"said back: {news}")
+        back_at = mic.delivered
+        wait_until(lambda: read() >= back_at + SAMPLE_RATE, what="a second of sound after it came back")
+        t_end = time.monotonic()
+        wait_until(lambda: read() >= (t_end - t0 - 0.05) * SAMPLE_RATE, what="the stream up to the clock")
+    finally:
+        mic.stop()
+        tone.stop()
+    audio = np.concatenate(chunks)
+    assert mic.kind == "microphone" and mic.reopened == 1 and len(news) == 2
+    assert len(audio) == mic.delivered <= (time.monotonic() - t0 + 0.1) * SAMPLE_RATE  # no gap filled twice
+    after = audio[-SAMPLE_RATE // 2:, 0]
+    assert np.sqrt(np.mean(after ** 2)) > 0.1 and abs(dominant_hz(after) - TONE_HZ) <= 4.0  # the tone again
 
 
 @pytest.fixture

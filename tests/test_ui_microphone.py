@@ -45,6 +45,8 @@ def test_choose_the_microphone_then_go_live_with_it(qtbot, virtual_mic, server, 
         status = app.live.status()
         assert status.detail["audio"] == "microphone" and status.detail["microphone"] == "pulse"
         qtbot.waitUntil(lambda: app.live._audio_source.captured > 48_000, timeout=30_000)  # it hears
+        qtbot.waitUntil(lambda: "🎤 pulse" in window.go_live.health.text(), timeout=20_000)  # on air, shown
+        window.go_live.health.grab().save(str(tmp_path / "health.png"))
         app.end_live()
         mic.probe()
         qtbot.waitUntil(lambda: any(t.startswith("Off") for t in _texts(mic)), timeout=20_000)

@@ -261,7 +261,7 @@ def _bench(args, target: _Target, tmp: Path, config: Path, beep_device=None) -> 
         mic_figures = None if args.mic is None else {
             "device": getattr(mic, "name", None), "state": getattr(mic, "kind", None),
             "sync_error_ms": mic.sync_error_ms() if hasattr(mic, "sync_error_ms") else None,
-            "overflows": getattr(mic, "overflows", None)}
+            "overflows": getattr(mic, "overflows", None), "drift_corrections": getattr(mic, "corrections", None)}
     finally:
         stop_player.set()
         app.shutdown()
@@ -361,7 +361,7 @@ def _bench(args, target: _Target, tmp: Path, config: Path, beep_device=None) -> 
         print(f"  A/V offset p50 {sign(av_['p50'])}   p99 |offset| {fmt(av_['p99_abs'])}   range {sign(av_['min'])} … "
               f"{sign(av_['max'])}   ({av_['measured']} of {av_['beeps']} beeps; + = sound late)   microphone "
               f"“{mic_figures['device']}” ({mic_figures['state']}), its clock vs placement "
-              f"{sign(mic_figures['sync_error_ms'])}")
+              f"{sign(mic_figures['sync_error_ms'])}, drift corrections {mic_figures['drift_corrections']}")
     if error:
         print(f"  player error: {error}")
     return 0

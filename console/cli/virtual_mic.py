@@ -53,11 +53,13 @@ class VirtualMic:
                 "PULSE_RUNTIME_PATH": str(self.root)}
 
     def start(self, timeout: float = 20.0) -> "VirtualMic":
+        """Start the server (again, after `kill()`: the device coming back at the same address)."""
         missing = available()
         if missing:
             raise VirtualMicError(missing)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "client.conf").write_text("autospawn = no\n")
+        self.socket.unlink(missing_ok=True)  # a killed server's socket must not look alive
         log = open(self.root / "pulseaudio.log", "wb")
         env = {**os.environ, **self.env, "HOME": str(self.root), "XDG_RUNTIME_DIR": str(self.root),
                "XDG_CONFIG_HOME": str(self.root / "config")}

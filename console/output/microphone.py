@@ -53,6 +53,12 @@ class MicrophoneSource:
     STALL_S = 5.0
     """A device that stops sending for this long counts as gone."""
     MAX_BACKLOG_S = 2.0
+    DRIFT_WINDOW_S = 10.0
+    """The sound's place is re-measured over this long (the least arrival bound in it)…"""
+    DRIFT_STEP_S = 0.06
+    """…and corrected when it has moved this far: a device's clock runs a little fast or slow
+    against the computer's (±100 ppm is 0.36 s an hour), which would slowly pull sound and picture
+    apart. Inserting or dropping this much at once is a barely audible click every few minutes."""
 
     def __init__(self, device: int | str | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         import sounddevice as sd  # lazy: PortAudio is loaded on import
@@ -74,7 +80,12 @@ class MicrophoneSource:
         self._lock = threading.Lock()
         self._blocks: collections.deque[np.ndarray] = collections.deque()
         self._estimates: list[tuple[str, float]] = []  # ("adc" | "bound", sample-0 time) per block
-        self._recent_bounds: collections.deque[float] = collections.deque(maxlen=200)
+        self._recent_bounds: collections.deque[tuple[float, float]] = collections.deque()  # (arrival, bound)
+        self._window_from = 0.0  # arrivals since then count for the drift window
+        self._drop_pending = 0
+        self.corrections = 0
+        self.corrected_samples = 0
+        """Net samples inserted (+) or dropped (−) to follow the device's clock drift."""
         self._bounds: list[float] = []  # arrival bounds while settling
         self._captured = 0  # samples PortAudio gave us
         self._backlog_lost = 0  # samples dropped while the encoder stalled (sent as silence instead)
@@ -84,6 +95,10 @@ class MicrophoneSource:
         self._sample0: float | None = None
         self._held: list[np.ndarray] = []
         self._started_at: float | None = None
+        self.lead = 0
+        self.pre_silence = 0
+        """Silence sent while the device was starting, before its first sound had a place."""
+        self._skip = 0
         self.delivered = 0
         """Samples handed to the encoder (sound, lead and fill-in silence)."""
         self.silence_filled = 0
@@ -107,7 +122,9 @@ class MicrophoneSource:
             start = self._captured
             self._captured += frames
             bound = now - self._captured / SAMPLE_RATE
-            self._recent_bounds.append(bound)
+            self._recent_bounds.append((now, bound))
+            while self._recent_bounds and self._recent_bounds[0][0] < now - self.DRIFT_WINDOW_S:
+                self._recent_bounds.popleft()
             if self._sample0 is None:
                 self._bounds.append(bound)
                 adc, current = when.inputBufferAdcTime, when.currentTime
@@ -127,9 +144,12 @@ class MicrophoneSource:
                 self._ended = pick("the device stopped", "设备已停止")
 
     # -- the encoder thread ----------------------------------------------------------------------
-    def start(self, t0: float) -> None:
+    def start(self, t0: float, *, from_sample: int = 0) -> None:
+        """Start capturing for a stream whose sample 0 is at `t0`; with `from_sample` (a device
+        reopened mid-show) the output begins at that position instead of 0."""
         self._t0 = t0
-        self._started_at = self._clock()
+        self.delivered = from_sample
+        self._started_at = self._window_from = self._clock()
         self._stream.start()
 
     def _place_sample0(self) -> float:
@@ -168,18 +188,31 @@ class MicrophoneSource:
                 self._lose(why)
         if self._sample0 is None:
             if not self.reason:
-                self._held.extend(parts)  # settling: the first sound waits until it has a place on the clock
-                return np.zeros((0, CHANNELS), np.float32)
-            self._sample0 = self._t0  # gone before it ever settled: silence from the start
+                # Settling: the first sound waits until it has a place on the clock, and silence
+                # keeps the track flowing meanwhile (a device can take seconds to start — audio
+                # arriving seconds behind the video made a player joining then find no picture).
+                self._held.extend(parts)
+                due = min(int((t - self.SETTLE_S - 0.1 - self._t0) * SAMPLE_RATE) - self.delivered, SAMPLE_RATE)
+                if due <= 0:
+                    return np.zeros((0, CHANNELS), np.float32)
+                self.pre_silence += due
+                self.delivered += due
+                return np.zeros((due, CHANNELS), np.float32)
+            self._sample0 = self._t0 + self.delivered / SAMPLE_RATE  # gone before it settled: silence from here
         if self._held:
             parts, self._held = self._held + parts, []
-            lead = round((self._sample0 - self._t0) * SAMPLE_RATE)
+            lead = round((self._sample0 - self._t0) * SAMPLE_RATE) - self.delivered
+            self.lead = lead  # positions of silence before the first sound (< 0: sound dropped)
             if lead > 0:  # the encoder started before the first sound: silence up to it
                 parts.insert(0, np.zeros((lead, CHANNELS), np.float32))
-            elif lead < 0:  # sound from before the encoder's start has no place in the stream
-                out = np.concatenate(parts)[-lead:]
-                parts = [out]
+            elif lead < 0:  # sound for positions already sent (as silence) has no place left
+                self._skip = -lead
         out = np.concatenate(parts) if parts else np.zeros((0, CHANNELS), np.float32)
+        if self._skip and len(out):
+            k = min(self._skip, len(out))
+            out, self._skip = out[k:], self._skip - k
+        if not self.reason:
+            out = self._follow_drift(out, now)
         if self.reason:  # gone: silence at the same clock from the last sample up to `t`
             due = int((t - self._t0) * SAMPLE_RATE) - self.delivered - len(out)
             fill = min(max(0, due), SAMPLE_RATE)
@@ -189,11 +222,35 @@ class MicrophoneSource:
         self.delivered += len(out)
         return out
 
+    def _follow_drift(self, out: np.ndarray, now: float) -> np.ndarray:
+        with self._lock:
+            full = self._recent_bounds and self._recent_bounds[0][0] >= self._window_from and \
+                now - self._window_from >= self.DRIFT_WINDOW_S
+            error = min(b for _, b in self._recent_bounds) - self._sample0 if full else 0.0
+            if abs(error) > self.DRIFT_STEP_S:
+                self._recent_bounds.clear()  # measure afresh from the corrected place
+                self._window_from = now
+        if abs(error) > self.DRIFT_STEP_S:
+            n = round(abs(error) * SAMPLE_RATE)
+            self.corrections += 1
+            self._sample0 += error  # where the device's sound sits now
+            if error > 0:  # the device runs slow: its sound would come early — pause it
+                out = np.concatenate([np.zeros((n, CHANNELS), np.float32), out])
+                self.corrected_samples += n
+            else:  # it runs fast: skip ahead
+                self._drop_pending += n
+            log.info("microphone %s: clock drift %+.0f ms corrected", self.name, error * 1000)
+        if self._drop_pending and len(out):
+            k = min(self._drop_pending, len(out))
+            out, self._drop_pending = out[k:], self._drop_pending - k
+            self.corrected_samples -= k
+        return out
+
     def _lose(self, why: str) -> None:
-        self.reason = pick(f"The microphone “{self.name}” is gone ({why}): the stream continues with silence. "
-                           "Plug it back in or pick another one under Microphone, then End and Go live again.",
-                           f"麦克风“{self.name}”已断开（{why}）：推流继续，但为静音。"
-                           "请重新插好或在“麦克风”中另选一个，然后结束推流并重新开播。")
+        self.reason = pick(f"The microphone “{self.name}” is gone ({why}): the stream continues with silence, "
+                           "and its sound comes back by itself once the microphone is there again (check the cable).",
+                           f"麦克风“{self.name}”已断开（{why}）：推流继续，但为静音；"
+                           "麦克风恢复后声音会自动接上（请检查连接线）。")
         self.kind = "silence"
         log.warning("microphone %s lost: %s", self.name, why)
         self.lost.emit(self.reason)
@@ -205,7 +262,12 @@ class MicrophoneSource:
         with self._lock:
             if self._sample0 is None or not self._recent_bounds:
                 return None
-            return (min(self._recent_bounds) - self._sample0) * 1000
+            return (min(b for _, b in self._recent_bounds) - self._sample0) * 1000
+
+    @property
+    def settled(self) -> bool:
+        """Its sound has a place on the clock (it delivers)."""
+        return self._sample0 is not None
 
     @property
     def captured(self) -> int:

@@ -66,9 +66,10 @@ class PushOutput:
         self._audio_source = audio if audio is not None else open_audio(
             section.get("microphone"), enabled=section.get("microphone_enabled", True) is not False)
         self._tee = AudioTee(self._audio_source)
-        lost = getattr(self._audio_source, "lost", None)
-        if lost is not None:  # the microphone unplugged mid-show: the host hears why it went silent
-            lost.connect(self.context.note)
+        for news in ("lost", "back"):  # the microphone unplugged mid-show, and back: the host is told
+            signal = getattr(self._audio_source, news, None)
+            if signal is not None:
+                signal.connect(self.context.note)
         self._connect_timeout_s = connect_timeout_s
         self._policy_factory = policy_factory
         self.encoders: dict[Any, FormatEncoder] = {}

@@ -15,7 +15,8 @@ import numpy as np
 
 from console.i18n import pick
 
-from .microphone import CHANNELS, SAMPLE_RATE, MicrophoneError, MicrophoneSource
+from .mic_reopen import ReopeningMicrophone
+from .microphone import CHANNELS, SAMPLE_RATE, MicrophoneError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def open_audio(device: int | str | None = None, *, enabled: bool = True):
         return SilenceSource(pick("Microphone off in the settings: the stream carries silence.",
                                   "设置中关闭了麦克风：推流为静音。"))
     try:
-        return MicrophoneSource(device)
+        return ReopeningMicrophone(device)
     except MicrophoneError as exc:  # no device, or not the one named: said with what there is
         log.info("no microphone: %s", exc)
         return SilenceSource(str(exc))

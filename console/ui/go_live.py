@@ -159,4 +159,6 @@ class GoLiveBar(QToolBar):
                                 f"队列{d['queue']} · 丢帧 {d['dropped']} · 重连{d['reconnects']} · {d['encoder']}"))
         if status.detail.get("audio") == "silence":
             parts.append(pick("🔇 silent", "🔇 静音"))
+        elif status.detail.get("microphone"):
+            parts.append(f"🎤 {status.detail['microphone']}")
         return "   |   ".join(parts)
