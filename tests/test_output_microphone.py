@@ -86,12 +86,13 @@ def test_microphone_hears_the_tone_on_a_continuous_sample_clock(virtual_mic):
     audio = np.concatenate(chunks)
     assert mic.reason == "" and mic.kind == "microphone" and mic.silence_filled == 0
     assert audio.shape[1] == 2 and len(audio) == mic.delivered
-    lead = mic.lead
-    # Nothing dropped or invented: what the encoder got is the lead silence plus every captured sample.
-    assert len(audio) == max(0, lead) + mic.captured - max(0, -lead) and mic.corrections == 0
+    # Nothing dropped or invented: what the encoder got is the silence while the device started,
+    # then every captured sample from the place of the first one on (lead < 0: that much sound
+    # fell on positions the silence had already covered).
+    assert len(audio) == mic.pre_silence + mic.lead + mic.captured and mic.corrections == 0
     # And no more than the time that passed (sound cannot come from the future).
     assert len(audio) <= (time.monotonic() - t0 + 0.1) * SAMPLE_RATE, (len(audio), (t_last - t0) * SAMPLE_RATE)
-    sound = audio[max(0, lead):, 0]
+    sound = audio[mic.pre_silence + max(0, mic.lead):, 0]
     assert abs(dominant_hz(sound[-SAMPLE_RATE:]) - TONE_HZ) <= 2.0
     # Continuous across every read_until boundary: the last 2 s are one unbroken sine (a dropped
     # or doubled sample would break the phase and leave a large residual).
@@ -120,12 +121,12 @@ def test_a_device_clock_that_drifts_is_followed_so_sound_stays_with_the_picture(
     try:
         mic.start(t0)
         wait_until(lambda: len(mic.read_until(fast())) >= 0 and mic.corrections >= 3, what="three corrections", timeout=120)
-        settled_for = fast() - t0 - mic.lead / SAMPLE_RATE  # since its first sound
+        settled_for = fast() - t0 - (mic.pre_silence + mic.lead) / SAMPLE_RATE  # since its first sound
     finally:
         mic.stop()
         tone.stop()
     mic.read_until(fast())  # what arrived before it stopped
-    assert mic.delivered == mic.lead + mic.captured + mic.corrected_samples  # every sample accounted for
+    assert mic.delivered == mic.pre_silence + mic.lead + mic.captured + mic.corrected_samples  # every sample accounted for
     assert mic.corrected_samples > 0  # a slow device: silence inserted, sound never dropped
     # What was inserted is the drift: 2 % of the time, give or take a step and a window's worth.
     drift = 0.02 / 1.02 * settled_for

@@ -96,6 +96,9 @@ class MicrophoneSource:
         self._held: list[np.ndarray] = []
         self._started_at: float | None = None
         self.lead = 0
+        self.pre_silence = 0
+        """Silence sent while the device was starting, before its first sound had a place."""
+        self._skip = 0
         self.delivered = 0
         """Samples handed to the encoder (sound, lead and fill-in silence)."""
         self.silence_filled = 0
@@ -185,8 +188,16 @@ class MicrophoneSource:
                 self._lose(why)
         if self._sample0 is None:
             if not self.reason:
-                self._held.extend(parts)  # settling: the first sound waits until it has a place on the clock
-                return np.zeros((0, CHANNELS), np.float32)
+                # Settling: the first sound waits until it has a place on the clock, and silence
+                # keeps the track flowing meanwhile (a device can take seconds to start — audio
+                # arriving seconds behind the video made a player joining then find no picture).
+                self._held.extend(parts)
+                due = min(int((t - self.SETTLE_S - 0.1 - self._t0) * SAMPLE_RATE) - self.delivered, SAMPLE_RATE)
+                if due <= 0:
+                    return np.zeros((0, CHANNELS), np.float32)
+                self.pre_silence += due
+                self.delivered += due
+                return np.zeros((due, CHANNELS), np.float32)
             self._sample0 = self._t0 + self.delivered / SAMPLE_RATE  # gone before it settled: silence from here
         if self._held:
             parts, self._held = self._held + parts, []
@@ -194,10 +205,12 @@ class MicrophoneSource:
             self.lead = lead  # positions of silence before the first sound (< 0: sound dropped)
             if lead > 0:  # the encoder started before the first sound: silence up to it
                 parts.insert(0, np.zeros((lead, CHANNELS), np.float32))
-            elif lead < 0:  # sound from before the start (position) has no place in the stream
-                out = np.concatenate(parts)[-lead:]
-                parts = [out]
+            elif lead < 0:  # sound for positions already sent (as silence) has no place left
+                self._skip = -lead
         out = np.concatenate(parts) if parts else np.zeros((0, CHANNELS), np.float32)
+        if self._skip and len(out):
+            k = min(self._skip, len(out))
+            out, self._skip = out[k:], self._skip - k
         if not self.reason:
             out = self._follow_drift(out, now)
         if self.reason:  # gone: silence at the same clock from the last sample up to `t`
