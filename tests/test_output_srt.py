@@ -328,3 +328,27 @@ def test_bench_output_over_srt_runs_tiny_and_reads_its_stamps_back():
     assert figures["player_error"] is None and "srt" in figures["to"]
     assert figures["received_size"] == ["640x360"] and figures["unreadable_stamps"] == 0
     assert figures["reconnects"] == 0 and figures["delivered_fps"] > 0
+
+
+def test_timestamps_crossing_their_32_bit_wrap_keep_the_stream_whole(srt_listener):
+    """SRT timestamps are µs in 32 bits: they wrap every 71.6 minutes, within any long show.
+    Starting 1 s before the wrap, libsrt must deliver every payload across it, in order."""
+    import time
+
+    from console.output.srt import SrtCaller, SrtOptions
+
+    listener = srt_listener()
+    caller = SrtCaller(SrtOptions.from_url(listener.url("wrap")), epoch_us=(1 << 32) - 1_000_000)
+    caller.connect(10.0)
+    start = time.monotonic()
+    sent = 0
+    while sent < 100 or caller._now_us() < (1 << 32) + 500_000:  # well past the wrap
+        caller.send((b"\x47" + sent.to_bytes(4, "big") + bytes(183)) * 7)
+        sent += 1
+        time.sleep(0.005)
+        assert time.monotonic() - start < 120
+    caller.close()
+    assert listener.wait_done()
+    data = listener.recordings[0].read_bytes()
+    got = [int.from_bytes(data[i + 1 : i + 5], "big") for i in range(0, len(data), 1316)]
+    assert got == list(range(sent)) and caller.dropped == 0

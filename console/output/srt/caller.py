@@ -94,9 +94,12 @@ class SrtOptions:
 
 
 class SrtCaller:
-    def __init__(self, options: SrtOptions, *, clock=time.monotonic) -> None:
+    def __init__(self, options: SrtOptions, *, clock=time.monotonic, epoch_us: int = 0) -> None:
         self.options = options
         self.clock = clock
+        self.epoch_us = epoch_us
+        """Where timestamps start (µs). They are 32-bit and wrap every 71.6 minutes; a test starts
+        near the wrap to see a long show's stream cross it."""
         self.socket_id = random.randrange(1, 1 << 30)
         self.agreed: Agreed | None = None
         self._key: StreamKey | None = None
@@ -124,7 +127,7 @@ class SrtCaller:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
             sock.connect(address)
-            self._start = self.clock()
+            self._start = self.clock() - self.epoch_us / 1e6
             isn = random.randrange(0, 1 << 30)
             self.agreed, self._key = handshake(
                 sock, host=address[0], socket_id=self.socket_id, isn=isn, start=self._start, timeout_s=timeout_s,
