@@ -121,11 +121,12 @@ def licence_files(dist: md.Distribution) -> list[tuple[str, str]]:
 
 def _native_libs(contents: Path) -> list[tuple[str, str, str]]:
     rows = []
-    for libs in sorted(contents.glob("*.libs")):
+    # Linux (auditwheel) and Windows (delvewheel): <package>.libs/; macOS (delocate): <package>/.dylibs/
+    for libs in sorted([*contents.glob("*.libs"), *contents.glob("*/.dylibs")]):
         for lib in sorted(libs.iterdir()):
             note = next((v for k, v in NATIVE_NOTES.items() if lib.name.startswith(k)), None)
             project, licence = note or ("?", "see the owning package's licence files above")
-            rows.append((f"{libs.name}/{lib.name}", project, licence))
+            rows.append((str(lib.relative_to(contents)).replace("\\", "/"), project, licence))
     return rows
 
 
@@ -174,7 +175,7 @@ def write(app_dir: Path, work: Path, out_name: str = "THIRD-PARTY-LICENSES.txt")
         for name, text in texts:
             lines += ["", f"--- {name} ---", text.rstrip()]
     if native:
-        lines += ["", "=" * 100, "NATIVE LIBRARIES VENDORED INSIDE WHEELS (<package>.libs/)", "=" * 100]
+        lines += ["", "=" * 100, "NATIVE LIBRARIES VENDORED INSIDE WHEELS (<package>.libs/, <package>/.dylibs/)", "=" * 100]
         lines += [f"{path:<64} {project:<14} {licence}" for path, project, licence in native]
     if system:
         lines += ["", "=" * 100, "LIBRARIES COPIED FROM THE BUILD SYSTEM (Debian packages)", "=" * 100]
