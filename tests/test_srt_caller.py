@@ -185,3 +185,15 @@ def test_oversized_payloads_are_refused(peer):
     with pytest.raises(ValueError):
         caller.send(bytes(1317))
     caller.close(linger_s=0)
+
+
+def test_an_unknown_host_is_said_in_words():
+    from console.output.push_config import Destination, Preset
+    from console.output.push_sender import explain
+    from console.output.push_transport import open_link
+
+    dest = Destination("nowhere", "srt://no-such-host.invalid:9000?streamid=sekrit", Preset(320, 180))
+    with pytest.raises(OSError) as caught:
+        open_link(dest, None, None, 2.0)
+    words = explain(caught.value, dest, was_live=False)
+    assert "cannot find the server" in words and "sekrit" not in words

@@ -238,3 +238,13 @@ def test_a_bad_srt_destination_is_refused_when_configured():
 
     with pytest.raises(PushConfigError, match="passphrase"):
         destination("srt://h:9000?streamid=a&passphrase=short", name="z")
+
+
+def test_the_destinations_dialog_keeps_an_srt_passphrase_out_of_the_settings():
+    from console.output.push_saved import entry_for
+
+    entry, key, dest = entry_for("srt://ingest.example:9000?latency=200&passphrase=pass-phrase-1", key="SID-1")
+    assert "pass-phrase-1" not in str(entry) and "SID-1" not in str(entry)
+    assert key == "streamid=SID-1&passphrase=pass-phrase-1"
+    opts = SrtOptions.from_url(dest.url)
+    assert (opts.stream_id, opts.passphrase, opts.latency_ms) == ("SID-1", "pass-phrase-1", 200)

@@ -15,8 +15,8 @@ from typing import Any
 from console.config import save_settings
 from console.i18n import pick
 
-from .push_config import (ASPECTS, DESTINATION_KEYS, PRESET_KEYS, Destination, PushConfigError, destination,
-                          forget_stream_key, redact_url, save_stream_key, split_key)
+from .push_config import (ASPECTS, DESTINATION_KEYS, PRESET_KEYS, SRT_SECRETS, Destination, PushConfigError,
+                          destination, forget_stream_key, redact_url, save_stream_key, split_key)
 
 AUTO = "auto"
 """Preset choice: the platform the ingest address belongs to."""
@@ -41,6 +41,13 @@ def entry_for(url: str, *, key: str | None = None, name: str | None = None, aspe
         if url.rstrip("/").endswith("/" + key):  # pasted both ways: the key is kept once, in the keyring
             url = url.rstrip("/")[: -len(key)]
         url = url if url.endswith("/") or url.startswith("srt://") else url + "/"
+        if url.lower().startswith("srt://"):
+            # An SRT passphrase (or stream id) left in the address is as secret as the key field:
+            # both go to the keyring as one query ("streamid=…&passphrase=…").
+            url, in_url = split_key(url)
+            passphrase = [q for q in (in_url or "").split("&") if q.startswith("passphrase=")]
+            if passphrase and "passphrase=" not in key:
+                key = "&".join([key if key.startswith(SRT_SECRETS) else f"streamid={key}", *passphrase])
     else:
         url, key = split_key(url)
     if key and key in url:  # never written to the settings file, whatever the paste looked like

@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import errno
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ def explain(exc: BaseException, dest: Destination, was_live: bool) -> str:
                         f"{dest.name}：服务器拒绝了推流，请检查推流码（streamid）（{exc.reason}）。")
         return pick(f"{dest.name}: the SRT server refused the connection ({exc.reason}).",
                     f"{dest.name}：SRT 服务器拒绝了连接（{exc.reason}）。")
+    if isinstance(exc, socket.gaierror):
+        return pick(f"{dest.name}: cannot find the server of {where} (host name unknown, or no network).",
+                    f"{dest.name}：找不到 {where} 的服务器（主机名不存在或网络未连接）。")
     if isinstance(exc, SrtNoAnswer):
         return pick(f"{dest.name}: nothing accepts streams at {where} (no SRT listener answered; server down or wrong address).",
                     f"{dest.name}：{where} 无法连接（没有 SRT 服务应答；服务器未运行或地址有误）。")

@@ -151,7 +151,7 @@ def handshake(sock: socket.socket, *, host: str, socket_id: int, isn: int, start
     answer = _answer(sock, deadline, lambda: _send(sock, conclusion, start), (p.URQ_CONCLUSION,))
     latency, flags = latency_ms, 0
     hsrsp = answer.extension(p.CMD_HSRSP)
-    if hsrsp is not None:
+    if hsrsp is not None and len(hsrsp) >= 12:
         _version, flags, _rcv, snd = p.parse_hsreq(hsrsp)
         latency = max(latency_ms, snd)
     kmrsp = answer.extension(p.CMD_KMRSP)
