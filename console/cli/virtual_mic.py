@@ -126,3 +126,4 @@ class VirtualMic:
             from console.output.mic_devices import list_inputs
 
             list_inputs(rescan=True)  # forget the server's devices
+        shutil.rmtree(self.root, ignore_errors=True)  # its own directory: socket, log, config
