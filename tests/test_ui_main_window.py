@@ -86,7 +86,30 @@ def test_problems_reported_from_other_threads_reach_the_status_bar(qtbot, consol
     t.start()
     t.join()
     bar = window.statusBar()
-    qtbot.waitUntil(lambda: message in bar.currentMessage(), timeout=3000)
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("⚠ Can"), timeout=3000)
+    assert message in bar.toolTip()  # whole, whatever room the bar had for it
+
+
+def test_a_long_notice_is_cut_with_an_ellipsis_before_the_live_health_not_under_it(qtbot, console_app, tmp_path):
+    from console.ui.main_window import MainWindow
+
+    window = MainWindow(console_app, layout_file=tmp_path / "layout.ini")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    bar = window.statusBar()
+    message = "No microphone found on this computer: the stream carries silence. " * 4
+    console_app._note(message)
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("⚠ No microphone"), timeout=10_000)
+    shown = bar.currentMessage()
+    assert shown.endswith("…") and len(shown) < len(message)
+    right = min(w.geometry().left() for w in bar._permanent if w.isVisible())
+    assert bar.fontMetrics().horizontalAdvance(shown) < right  # ends before the permanent labels begin
+    assert message.strip() in bar.toolTip()
+    bar.db.setText(bar.db.text() + " " + "x" * 80)  # as going live widens the health label later
+    qtbot.waitUntil(lambda: len(bar.currentMessage()) < len(shown), timeout=10_000)
+    right = min(w.geometry().left() for w in bar._permanent if w.isVisible())
+    assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) < right
 
 
 def test_overlay_language_and_aspect_chosen_in_the_menu_are_back_after_a_restart(qtbot, tmp_path):
