@@ -21,6 +21,12 @@ def lang(request):
     set_language("en")
 
 
+def test_axis_ticks_closer_than_one_apart_keep_their_decimals():
+    assert [compact(v, 0.2) for v in (0, 0.2, 0.4, 0.6, 0.8, 1.0)] == ["0", "0.2", "0.4", "0.6", "0.8", "1"]
+    assert [compact(v, 0.05) for v in (0.05, 0.1, 0.15)] == ["0.05", "0.1", "0.15"]
+    assert compact(300, 0.5) == "300" and compact(1500, 0.5) == "1.5k"
+
+
 def test_axis_numbers_are_compact():
     assert [compact(v) for v in (0, 950, 1000, 1500, 9_999, 53_138, 925_734, 1_250_000, 2_000_000)] == \
         ["0", "950", "1k", "1.5k", "10k", "53k", "926k", "1.2M", "2M"]

@@ -8,6 +8,7 @@ in the comment panel. The strip marks cues/product changes (dashed lines) and at
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable
 
@@ -58,9 +59,13 @@ class _TimeAxis(pg.AxisItem):
         return [_clock(self.to_ts(v)) for v in values]
 
 
-def compact(value: float) -> str:
-    """Axis numbers a glance can read at 10,000 a second: 950, 53k, 1.2M."""
+def compact(value: float, step: float = 1.0) -> str:
+    """Axis numbers a glance can read at 10,000 a second: 950, 53k, 1.2M. Ticks closer than 1
+    apart (a quiet start: 0 … 1 interactions) keep the decimals that tell them apart."""
     n = abs(value)
+    if 0 < step < 1 and n < 1000:
+        decimals = min(3, max(1, -math.floor(math.log10(step))))
+        return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
     if n >= 1_000_000:
         return f"{value / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
     if n >= 10_000:
@@ -72,7 +77,7 @@ def compact(value: float) -> str:
 
 class _CountAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):  # noqa: N802 — pyqtgraph API
-        return [compact(v * scale) for v in values]
+        return [compact(v * scale, spacing * scale) for v in values]
 
 
 class HeatmapPanel(RefreshingPanel):
