@@ -19,6 +19,9 @@ import threading
 CHATTER = re.compile(
     rb"^(?:[IW]\d{4} [\d:. ]+\s+\d+ [\w.+-]+:\d+\]"  # absl/glog INFO and WARNING lines
     rb"|INFO: Created TensorFlow Lite"  # TFLite delegate notice
+    rb"|INFO: \[[\w.+-]+:\d+\]"  # LiteRT (TFLite's successor, hand/pose models): environment, accelerators
+    rb"|WARNING: \[model_load\.cc:\d+\] Sparsity tensors"  # LiteRT on the hand model: informational
+    rb"|WARNING: Read-only tensor #\d+ .* unaligned buffer"  # LiteRT copies the pose model's tensor: harmless
     rb"|WARNING: All log messages before absl::InitializeLog"
     rb"|WARNING: Logging before InitGoogle)"
 )

@@ -15,6 +15,12 @@ def test_chatter_lines_are_recognised_and_errors_are_not():
     assert is_chatter(b"I0000 00:00:1796288523.322606   25247 gl_context.cc:369] GL version")
     assert is_chatter(b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.")
     assert is_chatter(b"WARNING: Logging before InitGoogle() is written to STDERR")
+    assert is_chatter(b"INFO: [environment.cc:36] Creating LiteRT environment with options")
+    assert is_chatter(b"INFO: [accelerator_registry.cc:54] RegisterAccelerator: ptr=0x7fd8b00335d0, name=CpuAccelerator")
+    assert is_chatter(b"WARNING: [model_load.cc:402] Sparsity tensors may not yet be fully supported.")
+    assert is_chatter(b"WARNING: Read-only tensor #3 (model_1/model/up_sampling2d_1/mul) has an unaligned buffer "
+                      b"(0x7fd8cc68620e, required alignment 4); copying to an aligned heap buffer.")
+    assert not is_chatter(b"ERROR: [model_load.cc:90] Failed to load the model")
     assert not is_chatter(b"E0000 00:00:1796288523.322606   25247 calculator_graph.cc:887] INTERNAL: model broken")
     assert not is_chatter(b"F0000 00:00:1796288523.322606   25247 check.cc:1] Check failed")
     assert not is_chatter(b"live-console: could not start: the camera is busy")
@@ -46,3 +52,18 @@ def test_errors_still_reach_stderr_when_quiet(tmp_path):
     result = _tryon(tmp_path, "--sku", "NO-SUCH-SKU")
     assert result.returncode != 0
     assert "NO-SUCH-SKU" in result.stderr
+
+
+def test_the_self_test_loading_hand_and_pose_models_is_quiet_unless_verbose():
+    """The hand and pose models start LiteRT, whose lines look unlike MediaPipe's glog ones."""
+    def run(*extra):
+        return subprocess.run([sys.executable, "-m", "console", "--self-test", *extra], capture_output=True, text=True,
+                              timeout=300, cwd=ROOT, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+
+    quiet = run()
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    assert "HandLandmarker" in quiet.stdout
+    noisy = [line for line in quiet.stderr.splitlines() if line.startswith(("INFO:", "WARNING: [", "WARNING: Read-only"))]
+    assert not noisy, quiet.stderr
+    verbose = run("--verbose")
+    assert "LiteRT" in verbose.stderr or "XNNPACK" in verbose.stderr  # the filter, not the library, kept it quiet
