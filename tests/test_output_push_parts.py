@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import av
 import numpy as np
 import pytest
 
@@ -122,3 +123,50 @@ def test_a_faster_program_is_thinned_to_the_preset_and_jitter_is_not():
     enc = _encode(fast)
     # The first second passes whole (the rate is not known yet), then every other frame.
     assert 95 <= enc.encoded <= 115 and enc.skipped == 180 - enc.encoded
+
+
+def test_a_hardware_encoder_that_refuses_this_format_gives_way_to_x264_and_the_host_is_told(monkeypatch):
+    """The probe opened it at 640x360, but this format's open fails (as NVENC does past its session
+    limit): the stream is encoded by x264 instead of not at all."""
+    real_open = FormatEncoder._open
+
+    def refuse_hardware(self):
+        if self.encoder_name != "libx264":
+            raise av.error.ExternalError(-542398533, "OpenEncoder failed: out of memory (10)")
+        return real_open(self)
+
+    monkeypatch.setattr(FormatEncoder, "_open", refuse_hardware)
+    notes: list[str] = []
+    t0 = time.monotonic()
+    enc = FormatEncoder(Preset(160, 90, 30, 300, 1.0), t0=t0, on_note=notes.append)
+    enc.encoder_name = "h264_nvenc"  # what choose_encoder picks on a machine with an NVIDIA card
+    packets: list = []
+    enc.add_sink(packets.append)
+    enc.start()
+    try:
+        assert enc.ready.wait(30)
+        assert enc.error is None and enc.encoder_name == "libx264"
+        assert enc.video_stream.codec_context.name == "libx264"
+        for i in range(10):
+            wait_until(lambda: enc.queued <= 2, interval=0.005, what="room in the encoder's queue")
+            enc.offer(Frame(np.zeros((90, 160, 3), np.uint8), i, t0 + 0.1 + i / 30))
+        wait_until(lambda: enc.encoded == 10, what="frames encoded by x264")
+    finally:
+        enc.stop()
+    assert any(p.stream.type == "video" for p in packets)
+    assert len(notes) == 1 and "h264_nvenc" in notes[0] and "x264" in notes[0] and "160x90" in notes[0]
+
+
+def test_x264_itself_failing_to_open_is_an_error_not_a_loop(monkeypatch):
+    def refuse(self):
+        raise av.error.ExternalError(-22, "Invalid argument")
+
+    monkeypatch.setattr(FormatEncoder, "_open", refuse)
+    enc = FormatEncoder(Preset(160, 90, 30, 300, 1.0), t0=time.monotonic())
+    enc.encoder_name = "libx264"
+    enc.start()
+    try:
+        assert enc.ready.wait(30)
+        assert enc.error and enc.error.startswith("libx264:")
+    finally:
+        enc.stop()

@@ -89,7 +89,7 @@ class PushOutput:
             if encoder is None:
                 encoder = self.encoders[dest.preset] = FormatEncoder(
                     dest.preset, encoder=self._encoder_pref, audio=self._tee.reader(), t0=t0,
-                    x264_preset=self._x264_preset)
+                    x264_preset=self._x264_preset, on_note=self.context.note)
             kwargs = {"policy": self._policy_factory()} if self._policy_factory else {}
             sender = Sender(dest, encoder, queue_seconds=self._queue_s, on_change=self._on_change,
                             connect_timeout_s=self._connect_timeout_s, **kwargs)

@@ -27,6 +27,7 @@ import av
 import cv2
 import numpy as np
 
+from console.i18n import pick
 from console.video.frames import Frame
 
 from .push_audio import CHANNELS, SAMPLE_RATE, SilenceSource
@@ -114,8 +115,9 @@ class FormatEncoder:
 
     def __init__(self, preset: Preset, *, encoder: str = "auto", audio=None,
                  clock: Callable[[], float] = time.monotonic, t0: float | None = None,
-                 x264_preset: str | None = None) -> None:
+                 x264_preset: str | None = None, on_note: Callable[[str], None] | None = None) -> None:
         self.preset = preset
+        self.on_note = on_note or (lambda text: None)
         self.x264_preset = x264_preset
         self.encoder_name = choose_encoder(encoder)
         self.audio = audio or SilenceSource()
@@ -196,10 +198,26 @@ class FormatEncoder:
         template.start_encoding()
         return template, video, audio
 
+    def _open_or_fall_back(self):
+        """A hardware encoder that opened for the probe can still refuse this format (a portrait
+        size QSV does not take, NVENC's limit on sessions at once): the show goes on with x264."""
+        try:
+            return self._open()
+        except Exception as exc:  # noqa: BLE001 — any refusal of the device or driver
+            if self.encoder_name == "libx264":
+                raise
+            failed, self.encoder_name = self.encoder_name, "libx264"
+            size = f"{self.preset.width}x{self.preset.height}"
+            log.warning("push encoder %s refused %s (%s): using libx264", failed, size, exc)
+            self.on_note(pick(f"The graphics card's encoder ({failed}) could not start for {size}: "
+                              f"this stream is encoded by the processor (x264) instead.",
+                              f"显卡编码器（{failed}）无法以 {size} 启动：此路推流改用处理器编码（x264）。"))
+            return self._open()
+
     def _run(self) -> None:
         cpu0 = time.thread_time()
         try:
-            template, self.video_stream, self.audio_stream = self._open()
+            template, self.video_stream, self.audio_stream = self._open_or_fall_back()
         except Exception as exc:  # noqa: BLE001
             self.error = f"{self.encoder_name}: {exc}"
             log.error("push encoder could not open: %s", self.error)
