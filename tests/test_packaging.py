@@ -185,10 +185,15 @@ def test_entry_dispatches_self_test_without_building_the_app(monkeypatch):
     entry = _load("live_console_entry", PACKAGING / "entry.py")
     import console.selftest
 
-    seen = []
+    import console.native_logs
+
+    seen, quieted = [], []
     monkeypatch.setattr(console.selftest, "main", lambda argv: seen.append(argv) or 7)
+    monkeypatch.setattr(console.native_logs, "silence_native_chatter", lambda: quieted.append(True))
     assert entry.launch(["--self-test", "--resources", "/x"]) == 7
-    assert seen == [["--resources", "/x"]]
+    assert seen == [["--resources", "/x"]] and quieted == [True]  # LiteRT's lines off the host's terminal
+    assert entry.launch(["--self-test", "--verbose"]) == 7
+    assert seen[-1] == [] and quieted == [True]  # --verbose: everything shown
 
 
 def test_the_frozen_app_keeps_native_chatter_off_stderr_like_the_cli(monkeypatch):
