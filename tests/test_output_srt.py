@@ -345,7 +345,9 @@ def test_timestamps_crossing_their_32_bit_wrap_keep_the_stream_whole(srt_listene
     while sent < 100 or caller._now_us() < (1 << 32) + 500_000:  # well past the wrap
         caller.send((b"\x47" + sent.to_bytes(4, "big") + bytes(183)) * 7)
         sent += 1
-        time.sleep(0.005)
+        # Paced by the listener's acknowledgements (a condition), not by a fixed sleep: a busy
+        # machine only makes the crossing take longer.
+        wait_until(lambda: caller.unacknowledged < 8, interval=0.002, what="the listener acknowledging")
         assert time.monotonic() - start < 120
     caller.close()
     assert listener.wait_done()
